@@ -1,0 +1,76 @@
+"""Trainer hooks of the NumPy backend: gradients through autograd, no compilation.
+
+The loss function is re-run as a function of the variables' *values*: the values are bound to
+the variables with :class:`tholos.backend.StatelessScope`, so every op sees autograd's tracing
+boxes where the layer reads ``variable.value``, and autograd builds the backward pass.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+from autograd import make_vjp
+from autograd.tracer import getval
+from tholos import tree
+
+
+def _concrete(x: Any) -> Any:
+    """Strip autograd boxes (nested) so callers receive plain ndarrays."""
+    if isinstance(x, (list, tuple, dict)):
+        return tree.map_structure(_concrete, x)
+    while hasattr(x, "_value") and hasattr(x, "_node"):
+        x = getval(x)
+    return x
+
+
+def compute_gradients(
+    loss_fn: Callable[[], tuple[Any, Any]], variables: Sequence[Any]
+) -> tuple[Any, Any, list[Any]]:
+    """See :meth:`tholos.backend.contract.TrainerHooks.compute_gradients`."""
+    from tholos.backend import StatelessScope
+
+    variables = list(variables)
+    record: dict[str, Any] = {}
+
+    def loss_of_values(values):
+        bound = [(variables[i], values[i]) for i in range(len(variables))]
+        with StatelessScope(bound) as scope:
+            loss, aux = loss_fn()
+        record["aux"] = aux
+        record["updates"] = scope.updates
+        return loss
+
+    if variables:
+        values = [v.value for v in variables]
+        vjp, loss = make_vjp(loss_of_values)(values)
+        seed = np.ones_like(np.asarray(_concrete(loss)))
+        raw_grads = vjp(seed)
+    else:
+        loss = loss_of_values([])
+        raw_grads = []
+    grads = []
+    for variable, grad in zip(variables, raw_grads):
+        grad = np.asarray(_concrete(grad))
+        dtype = np.dtype(variable.dtype)
+        if grad.shape != tuple(variable.shape):  # autograd may hand back a 0-d scalar
+            grad = np.broadcast_to(grad, tuple(variable.shape))
+        grads.append(np.array(grad, dtype=dtype))
+    for variable, value in record["updates"].items():
+        variable.assign(_concrete(value))
+    loss = np.asarray(_concrete(loss))
+    return loss, _concrete(record["aux"]), grads
+
+
+def compile_step(step_fn: Callable[[Any], Any], *, kind: str, jit_compile: bool, model: Any):
+    """NumPy has no compiler: the step runs eagerly, unchanged."""
+    del kind, jit_compile, model
+    return step_fn
+
+
+def supports_jit() -> bool:
+    return False
+
+
+__all__ = ["compile_step", "compute_gradients", "supports_jit"]

@@ -1,0 +1,3 @@
+"""tholos tensorflow backend. See ``plugin.py`` for the entry point."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,58 @@
+"""The object a backend plugin's ``load()`` returns."""
+
+from __future__ import annotations
+
+from typing import Mapping, Protocol, runtime_checkable
+
+from tholos.backend.contract.core_ops import CoreOps
+from tholos.backend.contract.devices import DeviceOps
+from tholos.backend.contract.image_ops import ImageOps
+from tholos.backend.contract.linalg_ops import LinalgOps
+from tholos.backend.contract.math_ops import MathOps
+from tholos.backend.contract.nn_ops import NNOps
+from tholos.backend.contract.numpy_ops import NumpyOps
+from tholos.backend.contract.random_ops import RandomOps
+from tholos.backend.contract.trainer import TrainerHooks
+
+
+@runtime_checkable
+class Backend(Protocol):
+    """A loaded backend: one attribute per op family, plus its Variable class and hooks.
+
+    name: the backend's name, as selected by users.
+    core, numpy, nn, linalg, math, image, random: objects (usually modules) holding one
+        function per op of the matching Protocol, with the Protocol's signature minus ``self``.
+    Variable: a subclass of :class:`tholos.Variable` that stores values natively.
+    devices: the :class:`DeviceOps` of the backend.
+    trainer: the :class:`TrainerHooks` of the backend.
+    unsupported: ``{"family.op": "reason"}`` for ops the backend declares it cannot provide.
+        Calling one raises :class:`tholos.errors.UnsupportedOpError` with the reason. Any op
+        neither implemented nor listed here makes the plugin fail validation when loaded.
+    """
+
+    name: str
+    core: CoreOps
+    numpy: NumpyOps
+    nn: NNOps
+    linalg: LinalgOps
+    math: MathOps
+    image: ImageOps
+    random: RandomOps
+    Variable: type
+    devices: DeviceOps
+    trainer: TrainerHooks
+    unsupported: Mapping[str, str]
+
+
+FAMILIES: dict[str, type] = {
+    "core": CoreOps,
+    "numpy": NumpyOps,
+    "nn": NNOps,
+    "linalg": LinalgOps,
+    "math": MathOps,
+    "image": ImageOps,
+    "random": RandomOps,
+    "devices": DeviceOps,
+    "trainer": TrainerHooks,
+}
+"""Every family of the contract, by the attribute name it has on a :class:`Backend`."""

@@ -1,0 +1,68 @@
+"""How a backend differentiates and compiles one training step.
+
+The training loop (epochs, batches, callbacks, logs) belongs to core
+(:class:`tholos.trainers.Trainer`). A backend contributes only the two framework-specific
+pieces below, so that ``Model.train_step`` is written once for every backend::
+
+    loss, aux, grads = backend.trainer.compute_gradients(loss_fn, variables)
+    optimizer.apply(grads, variables)
+
+These are plain Protocol methods (not ops): they never appear in :mod:`tholos.ops`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol, runtime_checkable
+
+
+@runtime_checkable
+class TrainerHooks(Protocol):
+    """The backend's trainer hooks. A backend exposes them as ``backend.trainer``."""
+
+    def compute_gradients(
+        self, loss_fn: Callable[[], tuple[Any, Any]], variables: Sequence[Any]
+    ) -> tuple[Any, Any, list[Any]]:
+        """Evaluate ``loss_fn`` and differentiate its loss with respect to ``variables``.
+
+        ``loss_fn()`` takes no arguments and returns ``(loss, aux)``: ``loss`` a scalar tensor,
+        ``aux`` any nested structure of tensors (e.g. the predictions) that is returned as is,
+        not differentiated. Inside ``loss_fn`` the variables hold their current values.
+
+        Returns ``(loss, aux, grads)``: ``loss`` and ``aux`` as concrete backend-native tensors
+        (no tracing objects), and ``grads`` a list with one gradient per variable, in the order
+        of ``variables``, each with the variable's shape and dtype. A variable the loss does not
+        depend on gets zeros, never ``None``.
+
+        Variable assignments made while ``loss_fn`` runs (a BatchNormalization layer's moving
+        statistics, a SeedGenerator's state) are applied to the real variables afterwards, with
+        their values treated as constants (no gradient flows through them). ``variables`` may
+        be empty: the loss is then computed and ``grads`` is ``[]``.
+        """
+        ...
+
+    def compile_step(
+        self,
+        step_fn: Callable[[Any], Any],
+        *,
+        kind: str,
+        jit_compile: bool,
+        model: Any,
+    ) -> Callable[[Any], Any]:
+        """Return a callable equivalent to ``step_fn`` (one train/test/predict step on a batch).
+
+        ``kind`` is ``"train"``, ``"test"`` or ``"predict"``; ``step_fn(data)`` returns the logs
+        dict (train/test) or the predictions (predict). When ``jit_compile`` is true the
+        backend may compile the step (``model`` gives access to its variables for a stateless
+        compiled call); otherwise, or when the backend cannot compile, it returns ``step_fn``
+        itself or a thin eager wrapper. The returned callable must have the same observable
+        effects on variables as ``step_fn``.
+        """
+        ...
+
+    def supports_jit(self) -> bool:
+        """Whether :meth:`compile_step` can compile (what ``jit_compile="auto"`` resolves to)."""
+        ...
+
+
+__all__ = ["TrainerHooks"]

@@ -1,0 +1,99 @@
+"""Every exception tholos raises on purpose, each saying what was expected, what was received
+and what to do.
+
+>>> err = OpInputError("ops.matmul: shapes do not align.", expected="x1.shape[-1] == x2.shape[-2]",
+...                    received="(2, 3) and (4, 5)", hint="Transpose one of the inputs.")
+>>> print(err)
+ops.matmul: shapes do not align.
+  expected: x1.shape[-1] == x2.shape[-2]
+  received: (2, 3) and (4, 5)
+  hint: Transpose one of the inputs.
+"""
+
+from __future__ import annotations
+
+
+class TholosError(Exception):
+    """Base class. ``str(err)`` is the message followed by expected / received / hint lines."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        expected: str | None = None,
+        received: str | None = None,
+        hint: str | None = None,
+    ) -> None:
+        self.message = message
+        self.expected = expected
+        self.received = received
+        self.hint = hint
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        lines = [self.message]
+        for label, value in (
+            ("expected", self.expected),
+            ("received", self.received),
+            ("hint", self.hint),
+        ):
+            if value:
+                lines.append(f"  {label}: {value}")
+        return "\n".join(lines)
+
+    def __reduce__(self):  # keep the keyword-only fields through copy/pickle of exceptions
+        return (_rebuild, (type(self), self.message, self.expected, self.received, self.hint))
+
+
+def _rebuild(cls, message, expected, received, hint):
+    return cls(message, expected=expected, received=received, hint=hint)
+
+
+class BackendError(TholosError, RuntimeError):
+    """Something is wrong with a backend plugin or the backend selection."""
+
+
+class BackendNotFoundError(BackendError, ImportError):
+    """No backend is installed, or the requested one is not."""
+
+
+class BackendLoadError(BackendError, ImportError):
+    """A discovered backend plugin failed to import or to load."""
+
+
+class BackendValidationError(BackendError):
+    """A backend plugin does not implement the contract (missing ops are named)."""
+
+
+class UnsupportedOpError(BackendError, NotImplementedError):
+    """The active backend declared this op unsupported."""
+
+
+class OpInputError(TholosError, ValueError):
+    """An op received input it cannot compute with (wrong shape, dtype or argument)."""
+
+
+class OpTypeError(OpInputError, TypeError):
+    """An op received an argument of the wrong type."""
+
+
+class DtypeError(TholosError, TypeError):
+    """An unknown dtype, or dtypes that cannot be combined."""
+
+
+class ConfigError(TholosError, ValueError):
+    """A configuration value (file, environment variable or argument) is invalid."""
+
+
+__all__ = [
+    "BackendError",
+    "BackendLoadError",
+    "BackendNotFoundError",
+    "BackendValidationError",
+    "ConfigError",
+    "DtypeError",
+    "OpInputError",
+    "OpTypeError",
+    "TholosError",
+    "UnsupportedOpError",
+]

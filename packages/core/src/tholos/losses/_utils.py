@@ -1,0 +1,85 @@
+"""Small helpers shared by losses, metrics and optimizers (naming, masks, dtypes)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+_name_counts: dict[str, int] = {}
+
+
+def to_snake_case(name: str) -> str:
+    """``"TopKCategoricalAccuracy"`` -> ``"top_k_categorical_accuracy"``."""
+    name = re.sub(r"\W+", "", name)
+    name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
+    return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
+
+
+def auto_name(class_name: str) -> str:
+    """A session-unique snake_case name for an instance of ``class_name``."""
+    try:  # share the layers' counters when the naming utility exists
+        from tholos.utils.naming import auto_name as shared_auto_name
+    except ImportError:
+        shared_auto_name = None
+    if shared_auto_name is not None:
+        return shared_auto_name(class_name)
+    base = to_snake_case(class_name)
+    count = _name_counts.get(base, 0)
+    _name_counts[base] = count + 1
+    return base if count == 0 else f"{base}_{count}"
+
+
+def get_mask(x: Any) -> Any:
+    """The Keras mask attached to ``x`` (``None`` when there is none)."""
+    try:
+        from tholos.backend import get_keras_mask
+    except ImportError:
+        return getattr(x, "_keras_mask", None)
+    return get_keras_mask(x)
+
+
+def set_mask(x: Any, mask: Any) -> Any:
+    """Attach ``mask`` to ``x`` when the tensor type allows it; returns ``x``."""
+    try:
+        from tholos.backend import set_keras_mask
+    except ImportError:
+        set_keras_mask = None
+    if set_keras_mask is not None:
+        set_keras_mask(x, mask)
+        return x
+    try:
+        x._keras_mask = mask
+    except AttributeError:  # e.g. numpy arrays: the caller keeps the mask separately
+        pass
+    return x
+
+
+def resolve_dtype(dtype: Any) -> str:
+    """The compute dtype named by ``dtype`` (a dtype, a policy or its name; ``None``: floatx)."""
+    from tholos.backend.dtypes import ALLOWED_DTYPES, floatx, standardize_dtype
+
+    if dtype is None:
+        return floatx()
+    compute = getattr(dtype, "compute_dtype", None)
+    if compute is not None:
+        return standardize_dtype(compute)
+    if isinstance(dtype, str) and dtype not in ALLOWED_DTYPES:
+        try:
+            from tholos import dtype_policies
+
+            return dtype_policies.get(dtype).compute_dtype
+        except Exception:  # noqa: BLE001 - fall through to the dtype error below
+            pass
+    return standardize_dtype(dtype)
+
+
+def dtype_of(x: Any) -> str:
+    from tholos.backend.dtypes import standardize_dtype
+
+    return standardize_dtype(x.dtype)
+
+
+def epsilon() -> float:
+    from tholos import config
+
+    return config.epsilon()

@@ -1,0 +1,6 @@
+"""The ``image`` op family (generated from :class:`tholos.backend.contract.image_ops`)."""
+
+from tholos.ops._dispatch import PUBLIC_OPS as _PUBLIC_OPS
+
+globals().update(_PUBLIC_OPS["image"])
+__all__ = sorted(_PUBLIC_OPS["image"])  # noqa: PLE0605

@@ -1,0 +1,6 @@
+"""The ``linalg`` op family (generated from :class:`tholos.backend.contract.linalg_ops`)."""
+
+from tholos.ops._dispatch import PUBLIC_OPS as _PUBLIC_OPS
+
+globals().update(_PUBLIC_OPS["linalg"])
+__all__ = sorted(_PUBLIC_OPS["linalg"])  # noqa: PLE0605

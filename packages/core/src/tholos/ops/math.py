@@ -1,0 +1,6 @@
+"""The ``math`` op family (generated from :class:`tholos.backend.contract.math_ops`)."""
+
+from tholos.ops._dispatch import PUBLIC_OPS as _PUBLIC_OPS
+
+globals().update(_PUBLIC_OPS["math"])
+__all__ = sorted(_PUBLIC_OPS["math"])  # noqa: PLE0605

@@ -1,0 +1,6 @@
+"""The ``nn`` op family (generated from :class:`tholos.backend.contract.nn_ops`)."""
+
+from tholos.ops._dispatch import PUBLIC_OPS as _PUBLIC_OPS
+
+globals().update(_PUBLIC_OPS["nn"])
+__all__ = sorted(_PUBLIC_OPS["nn"])  # noqa: PLE0605
