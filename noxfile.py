@@ -44,6 +44,4 @@ def conformance(session: nox.Session, backend: str) -> None:
     session.install(*CONSTRAINTS, "-r", "requirements/test.txt")
     packages = ["packages/core", "packages/backend-numpy", BACKENDS[backend], "conformance"]
     session.install(*CONSTRAINTS, *packages)
-    session.run(
-        "pytest", "conformance/tests", f"--tholos-backend={backend}", *session.posargs
-    )
+    session.run("pytest", "conformance/tests", f"--tholos-backend={backend}", *session.posargs)

@@ -1,4 +1,4 @@
-"""The tensorflow plugin is discoverable, light to import, and reports clearly what it cannot do yet."""
+"""The tensorflow plugin: discoverable, light to import, clear about what it cannot do yet."""
 
 import importlib.metadata
 import importlib.util

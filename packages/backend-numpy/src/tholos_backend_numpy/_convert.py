@@ -24,7 +24,12 @@ def dtype_name(x) -> str:
 
 
 def default_dtype(x) -> str | None:
-    """The tholos dtype for a Python value or nested list of them (None when not a Python value)."""
+    """The tholos dtype for a Python value or nested list of them (None when not a Python value).
+
+    NumPy scalars (``np.float64(1.0)`` is also a Python ``float``) keep their own dtype.
+    """
+    if isinstance(x, np.generic):
+        return None
     if isinstance(x, (bool, int, float, complex, list, tuple)):
         arr = np.asarray(x)
         if arr.dtype.kind == "f":
@@ -72,6 +77,8 @@ def cast(x, dtype):
 
 
 def promote(*xs):
-    """Convert all inputs to arrays of their common tholos result dtype (Python scalars are weak)."""
-    dtype = result_type(*(x if isinstance(x, (bool, int, float, complex)) else to_array(x) for x in xs))
+    """Convert inputs to arrays of their common tholos result dtype (Python scalars are weak)."""
+    dtype = result_type(
+        *(x if isinstance(x, (bool, int, float, complex)) else to_array(x) for x in xs)
+    )
     return [cast(x, dtype) for x in xs]

@@ -1024,7 +1024,7 @@ def _quantile(x, q, axis, method, keepdims, op):
             received=f"shape {x.shape}, axis={axis!r}",
         )
     other_shape = [x.shape[a] for a in other]
-    xt = anp.reshape(anp.transpose(x, other + list(axes)), other_shape + [n])
+    xt = anp.reshape(anp.transpose(x, other + list(axes)), [*other_shape, n])
     order = np.argsort(getval(xt), axis=-1, kind="stable")
     xs = _take_along(xt, order, xt.ndim - 1)
     pos = qv * (n - 1)
@@ -1405,7 +1405,7 @@ def logspace(start, stop, num=50, endpoint=True, base=10, dtype=None, axis=0):
     return out.astype(dtype)
 
 
-def eye(N, M=None, k=0, dtype=None):
+def eye(N, M=None, k=0, dtype=None):  # noqa: N803 (Keras' argument names)
     return np.eye(int(N), None if M is None else int(M), k=int(k), dtype=_creation_dtype(dtype))
 
 
@@ -1413,13 +1413,13 @@ def identity(n, dtype=None):
     return np.identity(int(n), dtype=_creation_dtype(dtype))
 
 
-def tri(N, M=None, k=0, dtype=None):
+def tri(N, M=None, k=0, dtype=None):  # noqa: N803 (Keras' argument names)
     return np.tri(int(N), None if M is None else int(M), k=int(k), dtype=_creation_dtype(dtype))
 
 
-def _window(fn, M, *args):
-    M = int(getval(np.asarray(getval(M))))
-    return fn(M, *args).astype(floatx())
+def _window(fn, length, *args):
+    length = int(getval(np.asarray(getval(length))))
+    return fn(length, *args).astype(floatx())
 
 
 def bartlett(x):
@@ -1788,7 +1788,7 @@ def pad(x, pad_width, mode="constant", constant_values=None):
         if is_traced(x):
             raise OpInputError(
                 f"ops.pad: mode={mode!r} is not differentiable on the NumPy backend.",
-                expected="'constant', 'edge', 'reflect', 'symmetric' or 'wrap' when differentiating",
+                expected="a differentiable mode: constant, edge, reflect, symmetric or wrap",
                 received=repr(mode),
             )
         return _ret(np.pad(x, widths_t, mode=mode), dtype)
@@ -1895,7 +1895,8 @@ def where(condition, x1=None, x2=None):
         raise OpInputError(
             "ops.where needs both x1 and x2, or neither.",
             expected="where(condition) or where(condition, x1, x2)",
-            received=f"x1={'None' if x1 is None else 'given'}, x2={'None' if x2 is None else 'given'}",
+            received=f"x1 {'missing' if x1 is None else 'given'}, "
+            f"x2 {'missing' if x2 is None else 'given'}",
         )
     (a, b), dtype = _promote(x1, x2)
     return _ret(anp.where(cond, a, b), dtype)
@@ -2062,7 +2063,7 @@ def view(x, dtype=None):
     return x.view(standardize_dtype(dtype))
 
 
-def vander(x, N=None, increasing=False):
+def vander(x, N=None, increasing=False):  # noqa: N803 (Keras' argument names)
     x = _arr(x)
     if x.ndim != 1:
         raise OpInputError(

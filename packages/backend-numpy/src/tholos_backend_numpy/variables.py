@@ -15,8 +15,11 @@ class Variable(_BaseVariable):
             value = value.value
         if is_traced(value):
             return to_array(value, dtype)
-        return np.array(to_array(value, dtype), copy=True) if isinstance(value, np.ndarray) \
+        return (
+            np.array(to_array(value, dtype), copy=True)
+            if isinstance(value, np.ndarray)
             else to_array(value, dtype)
+        )
 
     def _initialize(self, value):
         self._value = value

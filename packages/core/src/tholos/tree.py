@@ -12,8 +12,8 @@ Dicts are traversed in sorted-key order; ``None`` is a leaf.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 
 def is_nested(structure: Any) -> bool:

@@ -21,7 +21,8 @@ def test_public_op_signature_and_doc_come_from_the_contract():
 
 def test_every_op_has_a_docstring_with_an_example():
     missing = [
-        name for name, spec in all_op_specs().items()
+        name
+        for name, spec in all_op_specs().items()
         if spec.family not in ("devices", "trainer")
         and (not spec.function.__doc__ or ">>>" not in spec.function.__doc__)
     ]

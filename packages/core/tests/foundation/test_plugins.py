@@ -27,8 +27,18 @@ def tiny_site(tmp_path_factory) -> Path:
     """A directory holding the installed tholos-backend-tiny distribution."""
     target = tmp_path_factory.mktemp("tiny-site")
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation",
-         "--target", str(target), str(FIXTURE)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "--no-deps",
+            "--no-build-isolation",
+            "--target",
+            str(target),
+            str(FIXTURE),
+        ],
         check=True,
         capture_output=True,
     )
@@ -46,7 +56,10 @@ def run_with_tiny(tiny_site: Path, code: str) -> subprocess.CompletedProcess:
     env.pop("THOLOS_BACKEND", None)
     return subprocess.run(
         [sys.executable, "-c", textwrap.dedent(code)],
-        capture_output=True, text=True, env=env, check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
     )
 
 
@@ -77,8 +90,15 @@ def test_incomplete_plugin_fails_validation_naming_every_missing_name(registry):
         registry.get("tiny_incomplete")
     message = str(info.value)
     assert "'tiny_incomplete'" in message
-    for name in ("core.convert_to_tensor", "numpy.subtract", "nn.conv", "linalg.svd",
-                 "random.normal", "Variable", "trainer"):
+    for name in (
+        "core.convert_to_tensor",
+        "numpy.subtract",
+        "nn.conv",
+        "linalg.svd",
+        "random.normal",
+        "Variable",
+        "trainer",
+    ):
         assert name in message
     assert "numpy.add," not in message  # the one op it does provide
     assert registry.infos()["tiny_incomplete"].status == "invalid"
@@ -150,10 +170,12 @@ def test_selection_precedence_env_then_config_file(tiny_site):
     try:
         code = "import tholos; print(tholos.backend.backend())"
         assert run_with_tiny(tiny_site, code).stdout.strip() == "tiny"
-        env = dict(os.environ, PYTHONPATH=str(tiny_site), THOLOS_HOME=str(home),
-                   THOLOS_BACKEND="numpy")
-        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                             env=env, check=True)
+        env = dict(
+            os.environ, PYTHONPATH=str(tiny_site), THOLOS_HOME=str(home), THOLOS_BACKEND="numpy"
+        )
+        out = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+        )
         assert out.stdout.strip() == "numpy"
     finally:
         (home / "tholos.json").unlink()

@@ -17,8 +17,9 @@ def test_variable_basics():
 
 
 def test_callable_initializer_needs_shape():
-    v = tholos.Variable(lambda shape, dtype: np.full(shape, 3.0, dtype), shape=(2,),
-                        dtype="float32")
+    v = tholos.Variable(
+        lambda shape, dtype: np.full(shape, 3.0, dtype), shape=(2,), dtype="float32"
+    )
     np.testing.assert_array_equal(v.numpy(), [3.0, 3.0])
     assert v.dtype == "float32"
     with pytest.raises(OpInputError, match="needs a shape"):

@@ -88,9 +88,11 @@ def test_mha_values_against_einsum_reference(qkv):
     np.testing.assert_allclose(_np(out), want, rtol=1e-10)
     np.testing.assert_allclose(_np(scores), probs, rtol=1e-10)
     # key defaults to value
-    out2 = layer(q, k)
-    want2, _ = mha_reference(q, k, k, weights, KD)
-    np.testing.assert_allclose(_np(out2), want2, rtol=1e-10)
+    self_attn = MultiHeadAttention(num_heads=H, key_dim=KD, dtype="float64")
+    self_attn.build(q.shape, v.shape)
+    weights = randomize(self_attn)
+    want2, _ = mha_reference(q, v, v, weights, KD)
+    np.testing.assert_allclose(_np(self_attn(q, v)), want2, rtol=1e-10)
 
 
 def test_mha_attention_mask_and_input_masks(qkv):
@@ -173,6 +175,12 @@ def test_mha_dropout_only_in_training(qkv):
 def test_mha_symbolic():
     q, v = KerasTensor((None, T, D)), KerasTensor((None, S, 7))
     assert MultiHeadAttention(num_heads=H, key_dim=KD)(q, v).shape == (None, T, D)
+    out, scores = MultiHeadAttention(num_heads=H, key_dim=KD)(q, v, return_attention_scores=True)
+    assert out.shape == (None, T, D) and scores.shape == (None, H, T, S)
+    x4 = KerasTensor((None, 2, 3, D))
+    layer = MultiHeadAttention(num_heads=H, key_dim=KD, attention_axes=(1, 2))
+    _, scores = layer(x4, x4, return_attention_scores=True)
+    assert scores.shape == (None, H, 2, 3, 2, 3)
 
 
 def test_mha_errors_and_config():
@@ -273,3 +281,36 @@ def test_attention_dropout_training_only():
     a = _np(layer([q, q]))
     np.testing.assert_allclose(_np(layer([q, q], training=False)), a)
     assert not np.allclose(_np(layer([q, q], training=True)), a)
+
+
+def test_mha_gradients_match_finite_differences(qkv):
+    from tholos.backend._state import current
+
+    q, v, k = qkv
+    layer = MultiHeadAttention(num_heads=2, key_dim=2, dtype="float64")
+    layer.build(q.shape, v.shape, k.shape)
+    randomize(layer)
+    mask = RNG.random((B, T, S)) > 0.3
+    out_w = RNG.normal(size=(B, T, D))
+
+    def loss_fn():
+        out = layer(q, v, k, attention_mask=mask, use_causal_mask=True)
+        return ops.sum(ops.multiply(out, out_w)), None
+
+    _, _, grads = current().trainer.compute_gradients(loss_fn, layer.trainable_weights)
+    eps = 1e-6
+    for var, grad in zip(layer.trainable_weights, grads):
+        base = _np(var).copy()
+        flat = base.reshape(-1)
+        i = int(RNG.integers(flat.size))
+        plus, minus = flat.copy(), flat.copy()
+        plus[i] += eps
+        minus[i] -= eps
+        var.assign(plus.reshape(base.shape))
+        up = float(_np(loss_fn()[0]))
+        var.assign(minus.reshape(base.shape))
+        down = float(_np(loss_fn()[0]))
+        var.assign(base)
+        np.testing.assert_allclose(
+            _np(grad).reshape(-1)[i], (up - down) / (2 * eps), rtol=1e-5, atol=1e-8
+        )

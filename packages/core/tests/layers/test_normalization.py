@@ -114,6 +114,27 @@ def test_batch_norm_stateless_call_returns_updated_statistics():
     np.testing.assert_allclose(bn.moving_mean.numpy(), [0.0])  # state untouched
 
 
+def test_batch_norm_gradients_and_update_under_compute_gradients():
+    from tholos import ops
+    from tholos.backend._state import current
+
+    x = RNG.normal(size=(5, 3))
+    probe = RNG.normal(size=(5, 3))
+    bn = BatchNormalization(momentum=0.5, dtype="float64")
+    bn(x)
+
+    def loss_fn():
+        y = bn(x, training=True)
+        return ops.sum(ops.multiply(y, probe)), y
+
+    _, _, grads = current().trainer.compute_gradients(loss_fn, bn.trainable_variables)
+    xhat = (x - x.mean(0)) / np.sqrt(x.var(0) + 1e-3)
+    np.testing.assert_allclose(np.asarray(grads[0]), (probe * xhat).sum(0), rtol=1e-10)
+    np.testing.assert_allclose(np.asarray(grads[1]), probe.sum(0), rtol=1e-10)
+    np.testing.assert_allclose(bn.moving_mean.numpy(), 0.5 * x.mean(0), rtol=1e-10)
+    assert not hasattr(bn.moving_mean.value, "_value")  # a constant, not a traced box
+
+
 def test_batch_norm_wrong_channel_count():
     bn = BatchNormalization(name="bn")
     bn(np.zeros((2, 3), "float32"))

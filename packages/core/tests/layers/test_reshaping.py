@@ -3,17 +3,9 @@
 import numpy as np
 import pytest
 
-from tholos.layers.reshaping import (
-    Cropping1D,
-    Cropping2D,
-    Cropping3D,
-    UpSampling1D,
-    UpSampling2D,
-    UpSampling3D,
-    ZeroPadding1D,
-    ZeroPadding2D,
-    ZeroPadding3D,
-)
+from tholos.layers.reshaping.cropping import Cropping1D, Cropping2D, Cropping3D
+from tholos.layers.reshaping.up_sampling import UpSampling1D, UpSampling2D, UpSampling3D
+from tholos.layers.reshaping.zero_padding import ZeroPadding1D, ZeroPadding2D, ZeroPadding3D
 
 RNG = np.random.default_rng(3)
 

@@ -478,3 +478,70 @@ def test_call_errors(x):
     layer = LSTM(2)
     with pytest.raises(OpInputError, match="initial states"):
         layer(x, initial_state=[np.zeros((B, 2))])
+
+
+# ----------------------------------------------------------------------------- gradients
+def _gradient_check(layer, x, **call_kwargs):
+    """Backend gradients of sum(w * layer(x)) against central finite differences."""
+    from tholos.backend._state import current
+
+    out_w = RNG.normal(size=_np(layer(x, **call_kwargs)).shape)
+
+    def loss_fn():
+        out = layer(x, **call_kwargs)
+        return ops.sum(ops.multiply(out, out_w)), None
+
+    _, _, grads = current().trainer.compute_gradients(loss_fn, layer.trainable_weights)
+    eps = 1e-6
+    for var, grad in zip(layer.trainable_weights, grads):
+        base = _np(var).copy()
+        flat = base.reshape(-1)
+        for i in RNG.choice(flat.size, size=min(4, flat.size), replace=False):
+            plus, minus = flat.copy(), flat.copy()
+            plus[i] += eps
+            minus[i] -= eps
+            var.assign(plus.reshape(base.shape))
+            up = float(_np(loss_fn()[0]))
+            var.assign(minus.reshape(base.shape))
+            down = float(_np(loss_fn()[0]))
+            var.assign(base)
+            np.testing.assert_allclose(
+                _np(grad).reshape(-1)[i], (up - down) / (2 * eps), rtol=1e-5, atol=1e-8
+            )
+
+
+@pytest.mark.parametrize("layer_cls", [SimpleRNN, LSTM, GRU])
+def test_gradients_match_finite_differences(x, layer_cls):
+    layer = layer_cls(3, return_sequences=True, dtype="float64")
+    layer.build((None, T, F))
+    randomize(layer)
+    mask = np.array([[1, 1, 0, 1, 1], [1, 1, 1, 1, 0]], dtype=bool)
+    _gradient_check(layer, x, mask=mask)
+
+
+def test_bidirectional_gradients(x):
+    layer = Bidirectional(GRU(2, dtype="float64"), merge_mode="mul")
+    layer.build((None, T, F))
+    randomize(layer)
+    _gradient_check(layer, x)
+
+
+def test_stacked_dropout_training_and_loop_paths_agree(x, monkeypatch):
+    def make():
+        cells = [
+            GRUCell(3, dropout=0.3, recurrent_dropout=0.3, seed=5, dtype="float64"),
+            LSTMCell(2, dropout=0.2, recurrent_dropout=0.4, seed=6, dtype="float64"),
+        ]
+        layer = RNN(cells, return_sequences=True, dtype="float64")
+        layer.build((None, T, F))
+        return layer
+
+    a, b = make(), make()
+    b.set_weights(randomize(a))
+    monkeypatch.setattr(rnn_module, "LOOP_IMPLEMENTATION", "python")
+    out_a = _np(a(x, training=True))
+    monkeypatch.setattr(rnn_module, "LOOP_IMPLEMENTATION", "scan")
+    out_b = _np(b(x, training=True))
+    np.testing.assert_allclose(out_a, out_b, rtol=1e-12)
+    assert not np.allclose(out_a, _np(a(x)))
+    assert all(c._dropout_mask is None for c in a.cell.cells)

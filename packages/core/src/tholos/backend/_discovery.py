@@ -14,8 +14,9 @@ from __future__ import annotations
 import importlib.metadata
 import traceback
 import types
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import pluggy
 
@@ -145,9 +146,7 @@ def validate(name: str, impl: Any) -> dict[str, types.SimpleNamespace]:
 
 
 def _protocol_methods(protocol: type) -> list[str]:
-    return [
-        n for n, v in vars(protocol).items() if callable(v) and not n.startswith("_")
-    ]
+    return [n for n, v in vars(protocol).items() if callable(v) and not n.startswith("_")]
 
 
 class Registry:
@@ -178,7 +177,7 @@ class Registry:
             module = ep.load()
             self.plugin_manager.register(module, name=f"{ENTRY_POINT_GROUP}:{ep.name}")
             spec = module.tholos_backend()
-        except Exception:  # noqa: BLE001 - a broken plugin must not break import tholos
+        except Exception:
             self._infos[ep.name] = BackendInfo(
                 name=ep.name, status="broken", error=traceback.format_exc(), **base
             )
@@ -194,9 +193,7 @@ class Registry:
                 **base,
             )
             return
-        self._infos[spec.name] = BackendInfo(
-            name=spec.name, status="available", spec=spec, **base
-        )
+        self._infos[spec.name] = BackendInfo(name=spec.name, status="available", spec=spec, **base)
 
     def register(self, plugin: Any, name: str | None = None) -> str:
         """Register an in-process plugin object (a module or object with ``tholos_backend``)."""
@@ -248,7 +245,7 @@ class Registry:
         except BackendError as err:
             info.status, info.error = "broken", str(err)
             raise
-        except Exception as err:  # noqa: BLE001
+        except Exception as err:
             info.status, info.error = "broken", traceback.format_exc()
             raise BackendLoadError(
                 f"Backend {name!r} failed to load.",
@@ -282,8 +279,9 @@ class Registry:
         raise BackendNotFoundError(
             "No usable tholos backend is installed.",
             expected="at least one backend plugin",
-            received="; ".join(errors) if errors else "no plugin in entry-point group "
-            f"{ENTRY_POINT_GROUP!r}",
+            received="; ".join(errors)
+            if errors
+            else f"no plugin in entry-point group {ENTRY_POINT_GROUP!r}",
             hint=INSTALL_HINT,
         )
 

@@ -14,8 +14,9 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from tholos.backend._discovery import REGISTRY, LoadedBackend
 from tholos.errors import ConfigError
@@ -42,14 +43,14 @@ def read_config_file() -> dict[str, Any]:
     except (OSError, ValueError) as err:
         raise ConfigError(
             f"Cannot read the tholos config file {path}.",
-            expected="a JSON object such as {\"backend\": \"jax\"}",
+            expected='a JSON object such as {"backend": "jax"}',
             received=f"{type(err).__name__}: {err}",
             hint="Fix or delete the file.",
         ) from err
     if not isinstance(data, dict):
         raise ConfigError(
             f"The tholos config file {path} must hold a JSON object.",
-            expected="{\"backend\": ...}",
+            expected='{"backend": ...}',
             received=type(data).__name__,
         )
     return data

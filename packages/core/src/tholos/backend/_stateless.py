@@ -11,7 +11,8 @@
 from __future__ import annotations
 
 import contextlib
-from typing import Any, Iterable, Iterator
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 _stateless_stack: list[StatelessScope] = []
 _name_stack: list[str] = []

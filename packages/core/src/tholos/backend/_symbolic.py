@@ -11,7 +11,8 @@ A backend may provide a cheaper ``compute_output_spec`` of its own (JAX: ``jax.e
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from tholos import tree
 from tholos.backend.dtypes import standardize_dtype
@@ -58,9 +59,7 @@ class KerasTensor:
 
     def __repr__(self) -> str:
         name = f", name={self.name}" if self.name else ""
-        return (
-            f"<KerasTensor shape={self.shape}, dtype={self.dtype}, sparse={self.sparse}{name}>"
-        )
+        return f"<KerasTensor shape={self.shape}, dtype={self.dtype}, sparse={self.sparse}{name}>"
 
     def __array__(self, *args: Any, **kwargs: Any) -> Any:
         raise OpInputError(
@@ -194,17 +193,15 @@ def compute_output_spec(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> An
     ...                     axis=1)
     <KerasTensor shape=(None, 5), dtype=float32, sparse=False>
     """
-    from tholos.backend._stateless import StatelessScope
     from tholos.backend._state import current
+    from tholos.backend._stateless import StatelessScope
 
     backend = current()
     custom = getattr(backend.impl, "compute_output_spec", None)
     if custom is not None:
         return custom(fn, *args, **kwargs)
     inputs = (args, kwargs)
-    has_unknown = any(
-        isinstance(x, KerasTensor) and None in x.shape for x in tree.flatten(inputs)
-    )
+    has_unknown = any(isinstance(x, KerasTensor) and None in x.shape for x in tree.flatten(inputs))
     sizes = _TRIAL_SIZES if has_unknown else _TRIAL_SIZES[:1]
     runs = []
     for size in sizes:
@@ -219,9 +216,7 @@ def compute_output_spec(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> An
         if not backend.core.is_tensor(first) and not hasattr(first, "shape"):
             return first
         shapes = [tuple(backend.core.shape(o)) for o in outputs]
-        shape = tuple(
-            dims[0] if all(d == dims[0] for d in dims) else None for dims in zip(*shapes)
-        )
+        shape = tuple(dims[0] if all(d == dims[0] for d in dims) else None for dims in zip(*shapes))
         return KerasTensor(shape, dtype=backend.core.dtype(first))
 
     if len(runs) == 1:

@@ -217,7 +217,7 @@ class Variable:
             f"value={self.numpy()!r}>"
         )
 
-    # -- array protocol and arithmetic --------------------------------------------------------------
+    # -- array protocol and arithmetic ------------------------------------------------------------
     def __array__(self, dtype: Any = None, copy: Any = None) -> Any:
         import numpy as np
 
@@ -274,5 +274,10 @@ for _dunder, _op in {
 }.items():
     setattr(Variable, f"__{_dunder}__", _binary(_op, False))
     setattr(Variable, f"__r{_dunder}__", _binary(_op, True))
-for _dunder, _op in {"lt": "less", "le": "less_equal", "gt": "greater", "ge": "greater_equal"}.items():
+for _dunder, _op in {
+    "lt": "less",
+    "le": "less_equal",
+    "gt": "greater",
+    "ge": "greater_equal",
+}.items():
     setattr(Variable, f"__{_dunder}__", _binary(_op, False))

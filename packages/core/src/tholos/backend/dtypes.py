@@ -151,7 +151,7 @@ def dtype_size(dtype: Any) -> int:
     return int(digits)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _ancestors(dtype: str) -> frozenset[str]:
     up = {dtype}
     for parent in _LATTICE_UP[dtype]:
@@ -171,15 +171,14 @@ def _least_upper_bound(dtypes: tuple[str, ...]) -> str:
     )
 
 
+_WEAK_OF_PYTHON_TYPE = {bool: "bool", int: _WEAK_INT, float: _WEAK_FLOAT, complex: _WEAK_COMPLEX}
+
+
 def _lattice_name(x: Any) -> str:
-    if isinstance(x, bool):
-        return "bool"
-    if isinstance(x, int):
-        return _WEAK_INT
-    if isinstance(x, float):
-        return _WEAK_FLOAT
-    if isinstance(x, complex):
-        return _WEAK_COMPLEX
+    # Exact type checks: NumPy scalars subclass float/int but carry a real dtype.
+    weak = _WEAK_OF_PYTHON_TYPE.get(type(x))
+    if weak is not None:
+        return weak
     dtype = getattr(x, "dtype", x)
     return standardize_dtype(dtype)
 

@@ -187,6 +187,5 @@ __all__ = [
     "sparse_categorical_crossentropy",
     "squared_hinge",
     "squeeze_or_expand_to_same_rank",
-    "serialize",
     "tversky",
 ]

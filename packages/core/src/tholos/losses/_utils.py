@@ -68,7 +68,7 @@ def resolve_dtype(dtype: Any) -> str:
             from tholos import dtype_policies
 
             return dtype_policies.get(dtype).compute_dtype
-        except Exception:  # noqa: BLE001 - fall through to the dtype error below
+        except Exception:
             pass
     return standardize_dtype(dtype)
 

@@ -2,7 +2,7 @@
 
 >>> import numpy as np
 >>> np.asarray(mean_squared_error(np.array([[0.0, 1.0]]), np.array([[1.0, 1.0]])))
-array([0.5], dtype=float32)
+array([0.5])
 """
 
 from __future__ import annotations
@@ -158,7 +158,10 @@ def _check_not_one_class(y_pred: Any, name: str) -> None:
 
 @_export
 def binary_crossentropy(
-    y_true: Any, y_pred: Any, from_logits: bool = False, label_smoothing: float = 0.0,
+    y_true: Any,
+    y_pred: Any,
+    from_logits: bool = False,
+    label_smoothing: float = 0.0,
     axis: int = -1,
 ) -> Any:
     """Mean binary cross-entropy over ``axis``; ``label_smoothing`` moves labels toward 0.5."""
@@ -170,8 +173,14 @@ def binary_crossentropy(
 
 @_export
 def binary_focal_crossentropy(
-    y_true: Any, y_pred: Any, apply_class_balancing: bool = False, alpha: float = 0.25,
-    gamma: float = 2.0, from_logits: bool = False, label_smoothing: float = 0.0, axis: int = -1,
+    y_true: Any,
+    y_pred: Any,
+    apply_class_balancing: bool = False,
+    alpha: float = 0.25,
+    gamma: float = 2.0,
+    from_logits: bool = False,
+    label_smoothing: float = 0.0,
+    axis: int = -1,
 ) -> Any:
     """Binary cross-entropy scaled by ``(1 - p_t) ** gamma`` (and ``alpha`` weights if
     ``apply_class_balancing``), mean over ``axis``."""
@@ -190,7 +199,10 @@ def binary_focal_crossentropy(
 
 @_export
 def categorical_crossentropy(
-    y_true: Any, y_pred: Any, from_logits: bool = False, label_smoothing: float = 0.0,
+    y_true: Any,
+    y_pred: Any,
+    from_logits: bool = False,
+    label_smoothing: float = 0.0,
     axis: int = -1,
 ) -> Any:
     """Cross-entropy between one-hot ``y_true`` and predicted distributions along ``axis``."""
@@ -204,8 +216,13 @@ def categorical_crossentropy(
 
 @_export
 def categorical_focal_crossentropy(
-    y_true: Any, y_pred: Any, alpha: float = 0.25, gamma: float = 2.0, from_logits: bool = False,
-    label_smoothing: float = 0.0, axis: int = -1,
+    y_true: Any,
+    y_pred: Any,
+    alpha: float = 0.25,
+    gamma: float = 2.0,
+    from_logits: bool = False,
+    label_smoothing: float = 0.0,
+    axis: int = -1,
 ) -> Any:
     """``sum(alpha * (1 - p) ** gamma * -y_true * log(p), axis)`` with ``p`` normalized and
     clipped to ``[eps, 1 - eps]``."""
@@ -224,7 +241,10 @@ def categorical_focal_crossentropy(
 
 
 def _sparse_cce_with_mask(
-    y_true: Any, y_pred: Any, from_logits: bool = False, ignore_class: int | None = None,
+    y_true: Any,
+    y_pred: Any,
+    from_logits: bool = False,
+    ignore_class: int | None = None,
     axis: int = -1,
 ) -> tuple[Any, Any]:
     y_pred = ops.convert_to_tensor(y_pred)
@@ -255,7 +275,10 @@ def _sparse_cce_with_mask(
 
 @_export
 def sparse_categorical_crossentropy(
-    y_true: Any, y_pred: Any, from_logits: bool = False, ignore_class: int | None = None,
+    y_true: Any,
+    y_pred: Any,
+    from_logits: bool = False,
+    ignore_class: int | None = None,
     axis: int = -1,
 ) -> Any:
     """Cross-entropy with integer class labels; entries labelled ``ignore_class`` give 0 (and are
@@ -275,8 +298,9 @@ def dice(y_true: Any, y_pred: Any, axis: Any = None) -> Any:
 
 
 @_export
-def tversky(y_true: Any, y_pred: Any, alpha: float = 0.5, beta: float = 0.5,
-            axis: Any = None) -> Any:
+def tversky(
+    y_true: Any, y_pred: Any, alpha: float = 0.5, beta: float = 0.5, axis: Any = None
+) -> Any:
     """``1 - TP / (TP + alpha * sum(y_true * (1 - y_pred)) + beta * sum((1 - y_true) * y_pred)
     + eps)`` over ``axis`` (Keras 3's weighting)."""
     y_pred = ops.convert_to_tensor(y_pred)
@@ -302,8 +326,9 @@ def ctc(y_true: Any, y_pred: Any) -> Any:
     batch = int(y_true.shape[0])
     label_length = ops.full((batch,), int(y_true.shape[1]), dtype="int32")
     output_length = ops.full((batch,), int(y_pred.shape[1]), dtype="int32")
-    return ops.ctc_loss(ops.cast(y_true, "int32"), y_pred, label_length, output_length,
-                        mask_index=0)
+    return ops.ctc_loss(
+        ops.cast(y_true, "int32"), y_pred, label_length, output_length, mask_index=0
+    )
 
 
 # Short names (Keras spelling).
@@ -317,15 +342,21 @@ huber_loss = huber
 bce = BCE = binary_crossentropy
 
 ALIASES = {
-    "mse": mean_squared_error, "MSE": mean_squared_error,
-    "mae": mean_absolute_error, "MAE": mean_absolute_error,
-    "mape": mean_absolute_percentage_error, "MAPE": mean_absolute_percentage_error,
-    "msle": mean_squared_logarithmic_error, "MSLE": mean_squared_logarithmic_error,
-    "kld": kl_divergence, "KLD": kl_divergence,
+    "mse": mean_squared_error,
+    "MSE": mean_squared_error,
+    "mae": mean_absolute_error,
+    "MAE": mean_absolute_error,
+    "mape": mean_absolute_percentage_error,
+    "MAPE": mean_absolute_percentage_error,
+    "msle": mean_squared_logarithmic_error,
+    "MSLE": mean_squared_logarithmic_error,
+    "kld": kl_divergence,
+    "KLD": kl_divergence,
     "kullback_leibler_divergence": kl_divergence,
     "logcosh": log_cosh,
     "huber_loss": huber,
-    "bce": binary_crossentropy, "BCE": binary_crossentropy,
+    "bce": binary_crossentropy,
+    "BCE": binary_crossentropy,
 }
 for _name, _fn in ALIASES.items():
     register_builtin_alias(_MODULE, _name, _fn)

@@ -149,8 +149,9 @@ class Loss:
     1.5
     """
 
-    def __init__(self, name: str | None = None, reduction: Any = "sum_over_batch_size",
-                 dtype: Any = None) -> None:
+    def __init__(
+        self, name: str | None = None, reduction: Any = "sum_over_batch_size", dtype: Any = None
+    ) -> None:
         self.name = name or auto_name(self.__class__.__name__)
         self.reduction = standardize_reduction(reduction)
         self._dtype_arg = dtype
@@ -170,7 +171,10 @@ class Loss:
         else:
             mask = in_mask if in_mask is not None else out_mask
         return reduce_weighted_values(
-            values, sample_weight=sample_weight, mask=mask, reduction=self.reduction,
+            values,
+            sample_weight=sample_weight,
+            mask=mask,
+            reduction=self.reduction,
             dtype=self.dtype,
         )
 

@@ -11,7 +11,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from tholos.losses import functions as F
 from tholos.losses.loss import Loss, squeeze_or_expand_to_same_rank
@@ -31,8 +32,14 @@ class LossFunctionWrapper(Loss):
     2.0
     """
 
-    def __init__(self, fn: Callable[..., Any], reduction: Any = _SBS, name: str | None = None,
-                 dtype: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        fn: Callable[..., Any],
+        reduction: Any = _SBS,
+        name: str | None = None,
+        dtype: Any = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(name=name, reduction=reduction, dtype=dtype)
         self.fn = fn
         self._fn_kwargs = kwargs
@@ -74,46 +81,59 @@ def _loss_class(doc: str):
 
 @_loss_class("Mean of squares of errors, per sample.")
 class MeanSquaredError(LossFunctionWrapper):
-    def __init__(self, reduction: Any = _SBS, name: str = "mean_squared_error",
-                 dtype: Any = None) -> None:
+    def __init__(
+        self, reduction: Any = _SBS, name: str = "mean_squared_error", dtype: Any = None
+    ) -> None:
         super().__init__(F.mean_squared_error, reduction=reduction, name=name, dtype=dtype)
 
 
 @_loss_class("Mean of absolute errors, per sample.")
 class MeanAbsoluteError(LossFunctionWrapper):
-    def __init__(self, reduction: Any = _SBS, name: str = "mean_absolute_error",
-                 dtype: Any = None) -> None:
+    def __init__(
+        self, reduction: Any = _SBS, name: str = "mean_absolute_error", dtype: Any = None
+    ) -> None:
         super().__init__(F.mean_absolute_error, reduction=reduction, name=name, dtype=dtype)
 
 
 @_loss_class("Mean absolute percentage error, per sample.")
 class MeanAbsolutePercentageError(LossFunctionWrapper):
-    def __init__(self, reduction: Any = _SBS, name: str = "mean_absolute_percentage_error",
-                 dtype: Any = None) -> None:
-        super().__init__(F.mean_absolute_percentage_error, reduction=reduction, name=name,
-                         dtype=dtype)
+    def __init__(
+        self, reduction: Any = _SBS, name: str = "mean_absolute_percentage_error", dtype: Any = None
+    ) -> None:
+        super().__init__(
+            F.mean_absolute_percentage_error, reduction=reduction, name=name, dtype=dtype
+        )
 
 
 @_loss_class("Mean squared logarithmic error, per sample.")
 class MeanSquaredLogarithmicError(LossFunctionWrapper):
-    def __init__(self, reduction: Any = _SBS, name: str = "mean_squared_logarithmic_error",
-                 dtype: Any = None) -> None:
-        super().__init__(F.mean_squared_logarithmic_error, reduction=reduction, name=name,
-                         dtype=dtype)
+    def __init__(
+        self, reduction: Any = _SBS, name: str = "mean_squared_logarithmic_error", dtype: Any = None
+    ) -> None:
+        super().__init__(
+            F.mean_squared_logarithmic_error, reduction=reduction, name=name, dtype=dtype
+        )
 
 
 @_loss_class("Negative cosine similarity along ``axis``.")
 class CosineSimilarity(LossFunctionWrapper):
-    def __init__(self, axis: int = -1, reduction: Any = _SBS, name: str = "cosine_similarity",
-                 dtype: Any = None) -> None:
-        super().__init__(F.cosine_similarity, reduction=reduction, name=name, dtype=dtype,
-                         axis=axis)
+    def __init__(
+        self,
+        axis: int = -1,
+        reduction: Any = _SBS,
+        name: str = "cosine_similarity",
+        dtype: Any = None,
+    ) -> None:
+        super().__init__(
+            F.cosine_similarity, reduction=reduction, name=name, dtype=dtype, axis=axis
+        )
 
 
 @_loss_class("Huber loss: quadratic below ``delta``, linear above.")
 class Huber(LossFunctionWrapper):
-    def __init__(self, delta: float = 1.0, reduction: Any = _SBS, name: str = "huber_loss",
-                 dtype: Any = None) -> None:
+    def __init__(
+        self, delta: float = 1.0, reduction: Any = _SBS, name: str = "huber_loss", dtype: Any = None
+    ) -> None:
         super().__init__(F.huber, reduction=reduction, name=name, dtype=dtype, delta=delta)
 
 
@@ -131,22 +151,25 @@ class Hinge(LossFunctionWrapper):
 
 @_loss_class("Squared hinge loss (labels -1/1, or 0/1 converted).")
 class SquaredHinge(LossFunctionWrapper):
-    def __init__(self, reduction: Any = _SBS, name: str = "squared_hinge",
-                 dtype: Any = None) -> None:
+    def __init__(
+        self, reduction: Any = _SBS, name: str = "squared_hinge", dtype: Any = None
+    ) -> None:
         super().__init__(F.squared_hinge, reduction=reduction, name=name, dtype=dtype)
 
 
 @_loss_class("Categorical hinge loss on one-hot labels.")
 class CategoricalHinge(LossFunctionWrapper):
-    def __init__(self, reduction: Any = _SBS, name: str = "categorical_hinge",
-                 dtype: Any = None) -> None:
+    def __init__(
+        self, reduction: Any = _SBS, name: str = "categorical_hinge", dtype: Any = None
+    ) -> None:
         super().__init__(F.categorical_hinge, reduction=reduction, name=name, dtype=dtype)
 
 
 @_loss_class("Kullback-Leibler divergence ``sum(y_true * log(y_true/y_pred))``.")
 class KLDivergence(LossFunctionWrapper):
-    def __init__(self, reduction: Any = _SBS, name: str = "kl_divergence",
-                 dtype: Any = None) -> None:
+    def __init__(
+        self, reduction: Any = _SBS, name: str = "kl_divergence", dtype: Any = None
+    ) -> None:
         super().__init__(F.kl_divergence, reduction=reduction, name=name, dtype=dtype)
 
 
@@ -158,11 +181,24 @@ class Poisson(LossFunctionWrapper):
 
 @_loss_class("Binary cross-entropy (probabilities, or logits).")
 class BinaryCrossentropy(LossFunctionWrapper):
-    def __init__(self, from_logits: bool = False, label_smoothing: float = 0.0, axis: int = -1,
-                 reduction: Any = _SBS, name: str = "binary_crossentropy",
-                 dtype: Any = None) -> None:
-        super().__init__(F.binary_crossentropy, reduction=reduction, name=name, dtype=dtype,
-                         from_logits=from_logits, label_smoothing=label_smoothing, axis=axis)
+    def __init__(
+        self,
+        from_logits: bool = False,
+        label_smoothing: float = 0.0,
+        axis: int = -1,
+        reduction: Any = _SBS,
+        name: str = "binary_crossentropy",
+        dtype: Any = None,
+    ) -> None:
+        super().__init__(
+            F.binary_crossentropy,
+            reduction=reduction,
+            name=name,
+            dtype=dtype,
+            from_logits=from_logits,
+            label_smoothing=label_smoothing,
+            axis=axis,
+        )
         self.from_logits = from_logits
         self.label_smoothing = label_smoothing
         self.axis = axis
@@ -170,13 +206,30 @@ class BinaryCrossentropy(LossFunctionWrapper):
 
 @_loss_class("Focal binary cross-entropy (Lin et al., 2017).")
 class BinaryFocalCrossentropy(LossFunctionWrapper):
-    def __init__(self, apply_class_balancing: bool = False, alpha: float = 0.25,
-                 gamma: float = 2.0, from_logits: bool = False, label_smoothing: float = 0.0,
-                 axis: int = -1, reduction: Any = _SBS,
-                 name: str = "binary_focal_crossentropy", dtype: Any = None) -> None:
-        super().__init__(F.binary_focal_crossentropy, reduction=reduction, name=name, dtype=dtype,
-                         apply_class_balancing=apply_class_balancing, alpha=alpha, gamma=gamma,
-                         from_logits=from_logits, label_smoothing=label_smoothing, axis=axis)
+    def __init__(
+        self,
+        apply_class_balancing: bool = False,
+        alpha: float = 0.25,
+        gamma: float = 2.0,
+        from_logits: bool = False,
+        label_smoothing: float = 0.0,
+        axis: int = -1,
+        reduction: Any = _SBS,
+        name: str = "binary_focal_crossentropy",
+        dtype: Any = None,
+    ) -> None:
+        super().__init__(
+            F.binary_focal_crossentropy,
+            reduction=reduction,
+            name=name,
+            dtype=dtype,
+            apply_class_balancing=apply_class_balancing,
+            alpha=alpha,
+            gamma=gamma,
+            from_logits=from_logits,
+            label_smoothing=label_smoothing,
+            axis=axis,
+        )
         self.from_logits = from_logits
         self.label_smoothing = label_smoothing
         self.axis = axis
@@ -187,11 +240,24 @@ class BinaryFocalCrossentropy(LossFunctionWrapper):
 
 @_loss_class("Categorical cross-entropy on one-hot labels.")
 class CategoricalCrossentropy(LossFunctionWrapper):
-    def __init__(self, from_logits: bool = False, label_smoothing: float = 0.0, axis: int = -1,
-                 reduction: Any = _SBS, name: str = "categorical_crossentropy",
-                 dtype: Any = None) -> None:
-        super().__init__(F.categorical_crossentropy, reduction=reduction, name=name, dtype=dtype,
-                         from_logits=from_logits, label_smoothing=label_smoothing, axis=axis)
+    def __init__(
+        self,
+        from_logits: bool = False,
+        label_smoothing: float = 0.0,
+        axis: int = -1,
+        reduction: Any = _SBS,
+        name: str = "categorical_crossentropy",
+        dtype: Any = None,
+    ) -> None:
+        super().__init__(
+            F.categorical_crossentropy,
+            reduction=reduction,
+            name=name,
+            dtype=dtype,
+            from_logits=from_logits,
+            label_smoothing=label_smoothing,
+            axis=axis,
+        )
         self.from_logits = from_logits
         self.label_smoothing = label_smoothing
         self.axis = axis
@@ -199,12 +265,28 @@ class CategoricalCrossentropy(LossFunctionWrapper):
 
 @_loss_class("Focal categorical cross-entropy.")
 class CategoricalFocalCrossentropy(LossFunctionWrapper):
-    def __init__(self, alpha: float = 0.25, gamma: float = 2.0, from_logits: bool = False,
-                 label_smoothing: float = 0.0, axis: int = -1, reduction: Any = _SBS,
-                 name: str = "categorical_focal_crossentropy", dtype: Any = None) -> None:
-        super().__init__(F.categorical_focal_crossentropy, reduction=reduction, name=name,
-                         dtype=dtype, alpha=alpha, gamma=gamma, from_logits=from_logits,
-                         label_smoothing=label_smoothing, axis=axis)
+    def __init__(
+        self,
+        alpha: float = 0.25,
+        gamma: float = 2.0,
+        from_logits: bool = False,
+        label_smoothing: float = 0.0,
+        axis: int = -1,
+        reduction: Any = _SBS,
+        name: str = "categorical_focal_crossentropy",
+        dtype: Any = None,
+    ) -> None:
+        super().__init__(
+            F.categorical_focal_crossentropy,
+            reduction=reduction,
+            name=name,
+            dtype=dtype,
+            alpha=alpha,
+            gamma=gamma,
+            from_logits=from_logits,
+            label_smoothing=label_smoothing,
+            axis=axis,
+        )
         self.from_logits = from_logits
         self.label_smoothing = label_smoothing
         self.axis = axis
@@ -214,11 +296,22 @@ class CategoricalFocalCrossentropy(LossFunctionWrapper):
 
 @_loss_class("Categorical cross-entropy on integer labels; ``ignore_class`` entries are masked.")
 class SparseCategoricalCrossentropy(LossFunctionWrapper):
-    def __init__(self, from_logits: bool = False, ignore_class: int | None = None,
-                 reduction: Any = _SBS, name: str = "sparse_categorical_crossentropy",
-                 dtype: Any = None) -> None:
-        super().__init__(F.sparse_categorical_crossentropy, reduction=reduction, name=name,
-                         dtype=dtype, from_logits=from_logits, ignore_class=ignore_class)
+    def __init__(
+        self,
+        from_logits: bool = False,
+        ignore_class: int | None = None,
+        reduction: Any = _SBS,
+        name: str = "sparse_categorical_crossentropy",
+        dtype: Any = None,
+    ) -> None:
+        super().__init__(
+            F.sparse_categorical_crossentropy,
+            reduction=reduction,
+            name=name,
+            dtype=dtype,
+            from_logits=from_logits,
+            ignore_class=ignore_class,
+        )
         self.from_logits = from_logits
         self.ignore_class = ignore_class
 
@@ -229,18 +322,33 @@ class SparseCategoricalCrossentropy(LossFunctionWrapper):
 
 @_loss_class("Dice loss ``1 - 2|A.B| / (|A| + |B|)`` over ``axis``.")
 class Dice(LossFunctionWrapper):
-    def __init__(self, reduction: Any = _SBS, name: str = "dice", axis: Any = None,
-                 dtype: Any = None) -> None:
+    def __init__(
+        self, reduction: Any = _SBS, name: str = "dice", axis: Any = None, dtype: Any = None
+    ) -> None:
         super().__init__(F.dice, reduction=reduction, name=name, dtype=dtype, axis=axis)
         self.axis = axis
 
 
 @_loss_class("Tversky loss, a Dice loss with ``alpha``/``beta`` error weights.")
 class Tversky(LossFunctionWrapper):
-    def __init__(self, alpha: float = 0.5, beta: float = 0.5, reduction: Any = _SBS,
-                 name: str = "tversky", axis: Any = None, dtype: Any = None) -> None:
-        super().__init__(F.tversky, reduction=reduction, name=name, dtype=dtype, alpha=alpha,
-                         beta=beta, axis=axis)
+    def __init__(
+        self,
+        alpha: float = 0.5,
+        beta: float = 0.5,
+        reduction: Any = _SBS,
+        name: str = "tversky",
+        axis: Any = None,
+        dtype: Any = None,
+    ) -> None:
+        super().__init__(
+            F.tversky,
+            reduction=reduction,
+            name=name,
+            dtype=dtype,
+            alpha=alpha,
+            beta=beta,
+            axis=axis,
+        )
         self.alpha = alpha
         self.beta = beta
         self.axis = axis

@@ -59,7 +59,7 @@ from tholos.metrics.confusion_metrics import (
     TruePositives,
 )
 from tholos.metrics.f_score_metrics import F1Score, FBetaScore
-from tholos.metrics.iou_metrics import IoU, BinaryIoU, MeanIoU, OneHotIoU, OneHotMeanIoU
+from tholos.metrics.iou_metrics import BinaryIoU, IoU, MeanIoU, OneHotIoU, OneHotMeanIoU
 from tholos.metrics.metric import Metric
 from tholos.metrics.probabilistic_metrics import (
     BinaryCrossentropy,
@@ -92,21 +92,32 @@ from tholos.saving.serialization import (
 
 _MODULE = "tholos.metrics"
 
+
 def _all_objects() -> dict[str, Any]:
     """Names :func:`get` understands: class names, their snake_case forms, short aliases."""
     from tholos.losses._utils import to_snake_case
 
-    classes = [obj for obj in builtin_objects(_MODULE).values()
-               if inspect.isclass(obj) and obj is not Metric]
+    classes = [
+        obj
+        for obj in builtin_objects(_MODULE).values()
+        if inspect.isclass(obj) and obj is not Metric
+    ]
     table: dict[str, Any] = {cls.__name__: cls for cls in classes}
     table.update({to_snake_case(cls.__name__): cls for cls in classes})
-    table.update({
-        "bce": BinaryCrossentropy, "BCE": BinaryCrossentropy,
-        "mse": MeanSquaredError, "MSE": MeanSquaredError,
-        "mae": MeanAbsoluteError, "MAE": MeanAbsoluteError,
-        "mape": MeanAbsolutePercentageError, "MAPE": MeanAbsolutePercentageError,
-        "msle": MeanSquaredLogarithmicError, "MSLE": MeanSquaredLogarithmicError,
-    })
+    table.update(
+        {
+            "bce": BinaryCrossentropy,
+            "BCE": BinaryCrossentropy,
+            "mse": MeanSquaredError,
+            "MSE": MeanSquaredError,
+            "mae": MeanAbsoluteError,
+            "MAE": MeanAbsoluteError,
+            "mape": MeanAbsolutePercentageError,
+            "MAPE": MeanAbsolutePercentageError,
+            "msle": MeanSquaredLogarithmicError,
+            "MSLE": MeanSquaredLogarithmicError,
+        }
+    )
     return table
 
 
@@ -224,6 +235,7 @@ __all__ = [
     "mean_squared_logarithmic_error",
     "poisson",
     "serialize",
+    "sparse_categorical_accuracy",
     "sparse_categorical_crossentropy",
     "sparse_top_k_categorical_accuracy",
     "squared_hinge",

@@ -44,8 +44,9 @@ def binary_accuracy(y_true: Any, y_pred: Any, threshold: float = 0.5) -> Any:
     y_pred = ops.convert_to_tensor(y_pred)
     y_true = ops.convert_to_tensor(y_true)
     y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
-    predicted = ops.cast(ops.greater(y_pred, ops.cast(threshold, dtype_of(y_pred))),
-                         dtype_of(y_true))
+    predicted = ops.cast(
+        ops.greater(y_pred, ops.cast(threshold, dtype_of(y_pred))), dtype_of(y_true)
+    )
     return _matches(y_true, predicted)
 
 
@@ -92,8 +93,9 @@ def top_k_categorical_accuracy(y_true: Any, y_pred: Any, k: int = 5) -> Any:
 
 
 @_export
-def sparse_top_k_categorical_accuracy(y_true: Any, y_pred: Any, k: int = 5,
-                                      from_sorted_ids: bool = False) -> Any:
+def sparse_top_k_categorical_accuracy(
+    y_true: Any, y_pred: Any, k: int = 5, from_sorted_ids: bool = False
+) -> Any:
     """1.0 where the integer label is among the ``k`` highest predictions (or, with
     ``from_sorted_ids``, among the first ``k`` ids of ``y_pred``)."""
     y_pred = ops.convert_to_tensor(y_pred)
@@ -117,8 +119,9 @@ class Accuracy(MeanMetricWrapper):
 class BinaryAccuracy(MeanMetricWrapper):
     """How often ``y_pred > threshold`` matches binary labels."""
 
-    def __init__(self, name: str = "binary_accuracy", dtype: Any = None,
-                 threshold: float = 0.5) -> None:
+    def __init__(
+        self, name: str = "binary_accuracy", dtype: Any = None, threshold: float = 0.5
+    ) -> None:
         super().__init__(binary_accuracy, name=name, dtype=dtype, threshold=threshold)
         self.threshold = threshold
 
@@ -143,8 +146,9 @@ class SparseCategoricalAccuracy(MeanMetricWrapper):
 class TopKCategoricalAccuracy(MeanMetricWrapper):
     """How often the one-hot target is among the top ``k`` predictions."""
 
-    def __init__(self, k: int = 5, name: str = "top_k_categorical_accuracy",
-                 dtype: Any = None) -> None:
+    def __init__(
+        self, k: int = 5, name: str = "top_k_categorical_accuracy", dtype: Any = None
+    ) -> None:
         super().__init__(top_k_categorical_accuracy, name=name, dtype=dtype, k=k)
         self.k = k
 
@@ -153,9 +157,19 @@ class TopKCategoricalAccuracy(MeanMetricWrapper):
 class SparseTopKCategoricalAccuracy(MeanMetricWrapper):
     """How often the integer target is among the top ``k`` predictions."""
 
-    def __init__(self, k: int = 5, name: str = "sparse_top_k_categorical_accuracy",
-                 dtype: Any = None, from_sorted_ids: bool = False) -> None:
-        super().__init__(sparse_top_k_categorical_accuracy, name=name, dtype=dtype, k=k,
-                         from_sorted_ids=from_sorted_ids)
+    def __init__(
+        self,
+        k: int = 5,
+        name: str = "sparse_top_k_categorical_accuracy",
+        dtype: Any = None,
+        from_sorted_ids: bool = False,
+    ) -> None:
+        super().__init__(
+            sparse_top_k_categorical_accuracy,
+            name=name,
+            dtype=dtype,
+            k=k,
+            from_sorted_ids=from_sorted_ids,
+        )
         self.k = k
         self.from_sorted_ids = from_sorted_ids

@@ -60,8 +60,14 @@ def filter_top_k(x: Any, k: int) -> Any:
 
 
 def confusion_counts(
-    y_true: Any, y_pred: Any, thresholds: Any, dtype: str, sample_weight: Any = None,
-    top_k: int | None = None, class_id: int | None = None, multi_label: bool = False,
+    y_true: Any,
+    y_pred: Any,
+    thresholds: Any,
+    dtype: str,
+    sample_weight: Any = None,
+    top_k: int | None = None,
+    class_id: int | None = None,
+    multi_label: bool = False,
     label_weights: Any = None,
 ) -> dict[str, Any]:
     """Weighted ``{"tp", "fp", "tn", "fn"}`` counts per threshold.
@@ -121,8 +127,7 @@ def confusion_counts(
 class _ConfusionMatrixConditionCount(Metric):
     _kind = "tp"
 
-    def __init__(self, thresholds: Any = None, name: str | None = None,
-                 dtype: Any = None) -> None:
+    def __init__(self, thresholds: Any = None, name: str | None = None, dtype: Any = None) -> None:
         super().__init__(name=name, dtype=dtype)
         self.init_thresholds = thresholds
         self.thresholds = parse_thresholds(thresholds, default=0.5)
@@ -173,8 +178,14 @@ class FalseNegatives(_ConfusionMatrixConditionCount):
 class _PrecisionRecall(Metric):
     _other = "fp"
 
-    def __init__(self, thresholds: Any = None, top_k: int | None = None,
-                 class_id: int | None = None, name: str | None = None, dtype: Any = None) -> None:
+    def __init__(
+        self,
+        thresholds: Any = None,
+        top_k: int | None = None,
+        class_id: int | None = None,
+        name: str | None = None,
+        dtype: Any = None,
+    ) -> None:
         super().__init__(name=name, dtype=dtype)
         self.init_thresholds = thresholds
         self.top_k = top_k
@@ -182,15 +193,21 @@ class _PrecisionRecall(Metric):
         default = 0.5 if top_k is None else NEG_INF
         self.thresholds = parse_thresholds(thresholds, default=default)
         n = len(self.thresholds)
-        self.true_positives = self.add_variable(shape=(n,), initializer="zeros",
-                                                name="true_positives")
+        self.true_positives = self.add_variable(
+            shape=(n,), initializer="zeros", name="true_positives"
+        )
         other_name = "false_positives" if self._other == "fp" else "false_negatives"
         self._other_var = self.add_variable(shape=(n,), initializer="zeros", name=other_name)
         object.__setattr__(self, other_name, self._other_var)
 
     def update_state(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> None:
         counts = confusion_counts(
-            y_true, y_pred, self.thresholds, self.dtype, sample_weight, top_k=self.top_k,
+            y_true,
+            y_pred,
+            self.thresholds,
+            self.dtype,
+            sample_weight,
+            top_k=self.top_k,
             class_id=self.class_id,
         )
         self.true_positives.assign_add(counts["tp"])
@@ -202,8 +219,12 @@ class _PrecisionRecall(Metric):
         return value[0] if len(self.thresholds) == 1 else value
 
     def get_config(self) -> dict[str, Any]:
-        return {**super().get_config(), "thresholds": self.init_thresholds, "top_k": self.top_k,
-                "class_id": self.class_id}
+        return {
+            **super().get_config(),
+            "thresholds": self.init_thresholds,
+            "top_k": self.top_k,
+            "class_id": self.class_id,
+        }
 
 
 @register_builtin(_MODULE)
@@ -233,8 +254,14 @@ class SensitivitySpecificityBase(Metric):
 
     _value_name = "value"
 
-    def __init__(self, value: float, num_thresholds: int = 200, class_id: int | None = None,
-                 name: str | None = None, dtype: Any = None) -> None:
+    def __init__(
+        self,
+        value: float,
+        num_thresholds: int = 200,
+        class_id: int | None = None,
+        name: str | None = None,
+        dtype: Any = None,
+    ) -> None:
         super().__init__(name=name, dtype=dtype)
         if not 0.0 <= value <= 1.0:
             raise OpInputError(
@@ -263,8 +290,9 @@ class SensitivitySpecificityBase(Metric):
         self.false_negatives = self.add_variable((n,), "zeros", name="false_negatives")
 
     def update_state(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> None:
-        counts = confusion_counts(y_true, y_pred, self.thresholds, self.dtype, sample_weight,
-                                  class_id=self.class_id)
+        counts = confusion_counts(
+            y_true, y_pred, self.thresholds, self.dtype, sample_weight, class_id=self.class_id
+        )
         self.true_positives.assign_add(counts["tp"])
         self.false_positives.assign_add(counts["fp"])
         self.true_negatives.assign_add(counts["tn"])
@@ -285,8 +313,12 @@ class SensitivitySpecificityBase(Metric):
         return ops.max(ops.where(feasible, dependent, ops.zeros_like(dependent)))
 
     def get_config(self) -> dict[str, Any]:
-        return {**super().get_config(), self._value_name: self.value,
-                "num_thresholds": self.num_thresholds, "class_id": self.class_id}
+        return {
+            **super().get_config(),
+            self._value_name: self.value,
+            "num_thresholds": self.num_thresholds,
+            "class_id": self.class_id,
+        }
 
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> Metric:
@@ -299,8 +331,14 @@ class SensitivityAtSpecificity(SensitivitySpecificityBase):
 
     _value_name = "specificity"
 
-    def __init__(self, specificity: float, num_thresholds: int = 200,
-                 class_id: int | None = None, name: str | None = None, dtype: Any = None) -> None:
+    def __init__(
+        self,
+        specificity: float,
+        num_thresholds: int = 200,
+        class_id: int | None = None,
+        name: str | None = None,
+        dtype: Any = None,
+    ) -> None:
         super().__init__(specificity, num_thresholds, class_id, name, dtype)
         self.specificity = specificity
 
@@ -315,8 +353,14 @@ class SpecificityAtSensitivity(SensitivitySpecificityBase):
 
     _value_name = "sensitivity"
 
-    def __init__(self, sensitivity: float, num_thresholds: int = 200,
-                 class_id: int | None = None, name: str | None = None, dtype: Any = None) -> None:
+    def __init__(
+        self,
+        sensitivity: float,
+        num_thresholds: int = 200,
+        class_id: int | None = None,
+        name: str | None = None,
+        dtype: Any = None,
+    ) -> None:
         super().__init__(sensitivity, num_thresholds, class_id, name, dtype)
         self.sensitivity = sensitivity
 
@@ -331,8 +375,14 @@ class PrecisionAtRecall(SensitivitySpecificityBase):
 
     _value_name = "recall"
 
-    def __init__(self, recall: float, num_thresholds: int = 200, class_id: int | None = None,
-                 name: str | None = None, dtype: Any = None) -> None:
+    def __init__(
+        self,
+        recall: float,
+        num_thresholds: int = 200,
+        class_id: int | None = None,
+        name: str | None = None,
+        dtype: Any = None,
+    ) -> None:
         super().__init__(recall, num_thresholds, class_id, name, dtype)
         self.recall = recall
 
@@ -347,8 +397,14 @@ class RecallAtPrecision(SensitivitySpecificityBase):
 
     _value_name = "precision"
 
-    def __init__(self, precision: float, num_thresholds: int = 200,
-                 class_id: int | None = None, name: str | None = None, dtype: Any = None) -> None:
+    def __init__(
+        self,
+        precision: float,
+        num_thresholds: int = 200,
+        class_id: int | None = None,
+        name: str | None = None,
+        dtype: Any = None,
+    ) -> None:
         super().__init__(precision, num_thresholds, class_id, name, dtype)
         self.precision = precision
 
@@ -385,18 +441,30 @@ class AUC(Metric):
     0.75
     """
 
-    def __init__(self, num_thresholds: int = 200, curve: str = "ROC",
-                 summation_method: str = "interpolation", name: str | None = None,
-                 dtype: Any = None, thresholds: Any = None, multi_label: bool = False,
-                 num_labels: int | None = None, label_weights: Any = None,
-                 from_logits: bool = False) -> None:
+    def __init__(
+        self,
+        num_thresholds: int = 200,
+        curve: str = "ROC",
+        summation_method: str = "interpolation",
+        name: str | None = None,
+        dtype: Any = None,
+        thresholds: Any = None,
+        multi_label: bool = False,
+        num_labels: int | None = None,
+        label_weights: Any = None,
+        from_logits: bool = False,
+    ) -> None:
         super().__init__(name=name, dtype=dtype)
         if str(curve).lower() not in _CURVES:
-            raise OpInputError("AUC: unknown curve.", expected='"ROC" or "PR"',
-                               received=repr(curve))
+            raise OpInputError(
+                "AUC: unknown curve.", expected='"ROC" or "PR"', received=repr(curve)
+            )
         if str(summation_method).lower() not in _SUMMATIONS:
-            raise OpInputError("AUC: unknown summation_method.", expected=str(_SUMMATIONS),
-                               received=repr(summation_method))
+            raise OpInputError(
+                "AUC: unknown summation_method.",
+                expected=str(_SUMMATIONS),
+                received=repr(summation_method),
+            )
         self.curve = _CURVES[str(curve).lower()]
         self.summation_method = str(summation_method).lower()
         self._init_from_thresholds = thresholds is not None
@@ -405,8 +473,11 @@ class AUC(Metric):
             self.num_thresholds = len(inner) + 2
         else:
             if int(num_thresholds) <= 1:
-                raise OpInputError("AUC: num_thresholds must be > 1.",
-                                   expected="an integer > 1", received=repr(num_thresholds))
+                raise OpInputError(
+                    "AUC: num_thresholds must be > 1.",
+                    expected="an integer > 1",
+                    received=repr(num_thresholds),
+                )
             self.num_thresholds = int(num_thresholds)
             inner = [(i + 1) / (self.num_thresholds - 1) for i in range(self.num_thresholds - 2)]
         eps = epsilon()
@@ -417,8 +488,11 @@ class AUC(Metric):
         if label_weights is not None:
             lw = np.asarray(ops.convert_to_numpy(ops.convert_to_tensor(label_weights)))
             if np.any(lw < 0):
-                raise OpInputError("AUC: label_weights must be >= 0.", expected="weights >= 0",
-                                   received=repr(label_weights))
+                raise OpInputError(
+                    "AUC: label_weights must be >= 0.",
+                    expected="weights >= 0",
+                    received=repr(label_weights),
+                )
             self.label_weights = ops.convert_to_tensor(lw, dtype=self.dtype)
         else:
             self.label_weights = None
@@ -428,9 +502,11 @@ class AUC(Metric):
                 self._build((None, num_labels))
         else:
             if num_labels is not None:
-                raise OpInputError("AUC: num_labels needs multi_label=True.",
-                                   expected="num_labels=None when multi_label=False",
-                                   received=repr(num_labels))
+                raise OpInputError(
+                    "AUC: num_labels needs multi_label=True.",
+                    expected="num_labels=None when multi_label=False",
+                    received=repr(num_labels),
+                )
             self._build(None)
 
     @property
@@ -457,7 +533,11 @@ class AUC(Metric):
         if self._from_logits:
             y_pred = ops.sigmoid(y_pred)
         counts = confusion_counts(
-            y_true, y_pred, self._thresholds, self.dtype, sample_weight,
+            y_true,
+            y_pred,
+            self._thresholds,
+            self.dtype,
+            sample_weight,
             multi_label=self.multi_label,
             label_weights=None if self.multi_label else self.label_weights,
         )
@@ -472,14 +552,18 @@ class AUC(Metric):
         by_label = ops.sum(per_threshold, axis=0)
         if self.label_weights is None:
             return ops.mean(by_label)
-        return ops.divide_no_nan(ops.sum(by_label * self.label_weights),
-                                 ops.sum(self.label_weights))
+        return ops.divide_no_nan(
+            ops.sum(by_label * self.label_weights), ops.sum(self.label_weights)
+        )
 
     def _interpolate_pr_auc(self) -> Any:
         """PR AUC by interpolating precision linearly in the number of true positives
         between thresholds (Davis & Goadrich, 2006)."""
-        tp, fp, fn = (self.true_positives.value, self.false_positives.value,
-                      self.false_negatives.value)
+        tp, fp, fn = (
+            self.true_positives.value,
+            self.false_positives.value,
+            self.false_negatives.value,
+        )
         n = self.num_thresholds
         d_tp = tp[: n - 1] - tp[1:]
         p = tp + fp
@@ -487,10 +571,14 @@ class AUC(Metric):
         slope = ops.divide_no_nan(d_tp, ops.maximum(d_p, 0.0))
         intercept = tp[1:] - slope * p[1:]
         both_positive = ops.logical_and(p[: n - 1] > 0, p[1:] > 0)
-        ratio = ops.where(both_positive, ops.divide_no_nan(p[: n - 1], ops.maximum(p[1:], 0.0)),
-                          ops.ones_like(p[1:]))
-        increments = ops.divide_no_nan(slope * (d_tp + intercept * ops.log(ratio)),
-                                       ops.maximum(tp[1:] + fn[1:], 0.0))
+        ratio = ops.where(
+            both_positive,
+            ops.divide_no_nan(p[: n - 1], ops.maximum(p[1:], 0.0)),
+            ops.ones_like(p[1:]),
+        )
+        increments = ops.divide_no_nan(
+            slope * (d_tp + intercept * ops.log(ratio)), ops.maximum(tp[1:] + fn[1:], 0.0)
+        )
         return self._average_labels(increments)
 
     def result(self) -> Any:

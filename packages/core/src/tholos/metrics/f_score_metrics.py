@@ -33,20 +33,35 @@ class FBetaScore(Metric):
             row is positive.
     """
 
-    def __init__(self, average: str | None = None, beta: float = 1.0,
-                 threshold: float | None = None, name: str = "fbeta_score",
-                 dtype: Any = None) -> None:
+    def __init__(
+        self,
+        average: str | None = None,
+        beta: float = 1.0,
+        threshold: float | None = None,
+        name: str = "fbeta_score",
+        dtype: Any = None,
+    ) -> None:
         super().__init__(name=name, dtype=dtype)
         if average not in _AVERAGES:
-            raise OpInputError(f"{type(self).__name__}: invalid `average`.",
-                               expected=f"one of {_AVERAGES}", received=repr(average))
+            raise OpInputError(
+                f"{type(self).__name__}: invalid `average`.",
+                expected=f"one of {_AVERAGES}",
+                received=repr(average),
+            )
         if not isinstance(beta, (int, float)) or beta <= 0.0:
-            raise OpInputError(f"{type(self).__name__}: `beta` must be a number > 0.",
-                               expected="beta > 0", received=repr(beta))
-        if threshold is not None and (not isinstance(threshold, (int, float))
-                                      or not 0.0 < threshold <= 1.0):
-            raise OpInputError(f"{type(self).__name__}: `threshold` must lie in (0, 1].",
-                               expected="0 < threshold <= 1", received=repr(threshold))
+            raise OpInputError(
+                f"{type(self).__name__}: `beta` must be a number > 0.",
+                expected="beta > 0",
+                received=repr(beta),
+            )
+        if threshold is not None and (
+            not isinstance(threshold, (int, float)) or not 0.0 < threshold <= 1.0
+        ):
+            raise OpInputError(
+                f"{type(self).__name__}: `threshold` must lie in (0, 1].",
+                expected="0 < threshold <= 1",
+                received=repr(threshold),
+            )
         self.average = average
         self.beta = float(beta)
         self.threshold = threshold
@@ -65,8 +80,7 @@ class FBetaScore(Metric):
         self.true_positives = self.add_variable(shape, "zeros", name="true_positives")
         self.false_positives = self.add_variable(shape, "zeros", name="false_positives")
         self.false_negatives = self.add_variable(shape, "zeros", name="false_negatives")
-        self.intermediate_weights = self.add_variable(shape, "zeros",
-                                                      name="intermediate_weights")
+        self.intermediate_weights = self.add_variable(shape, "zeros", name="intermediate_weights")
         self._built = True
 
     def update_state(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> None:
@@ -115,16 +129,25 @@ class FBetaScore(Metric):
             super().reset_state()
 
     def get_config(self) -> dict[str, Any]:
-        return {**super().get_config(), "average": self.average, "beta": self.beta,
-                "threshold": self.threshold}
+        return {
+            **super().get_config(),
+            "average": self.average,
+            "beta": self.beta,
+            "threshold": self.threshold,
+        }
 
 
 @register_builtin("tholos.metrics")
 class F1Score(FBetaScore):
     """The F-beta score with ``beta = 1``: the harmonic mean of precision and recall."""
 
-    def __init__(self, average: str | None = None, threshold: float | None = None,
-                 name: str = "f1_score", dtype: Any = None) -> None:
+    def __init__(
+        self,
+        average: str | None = None,
+        threshold: float | None = None,
+        name: str = "f1_score",
+        dtype: Any = None,
+    ) -> None:
         super().__init__(average=average, beta=1.0, threshold=threshold, name=name, dtype=dtype)
 
     def get_config(self) -> dict[str, Any]:

@@ -22,8 +22,9 @@ from tholos.saving.serialization import register_builtin
 _MODULE = "tholos.metrics"
 
 
-def confusion_matrix(labels: Any, predictions: Any, num_classes: int, weights: Any,
-                     dtype: str) -> Any:
+def confusion_matrix(
+    labels: Any, predictions: Any, num_classes: int, weights: Any, dtype: str
+) -> Any:
     """``cm[i, j]`` = total weight of entries with label ``i`` predicted as ``j``."""
     true_1h = ops.one_hot(ops.cast(labels, "int32"), num_classes, dtype=dtype)
     pred_1h = ops.one_hot(ops.cast(predictions, "int32"), num_classes, dtype=dtype)
@@ -32,17 +33,25 @@ def confusion_matrix(labels: Any, predictions: Any, num_classes: int, weights: A
 
 
 class _IoUBase(Metric):
-    def __init__(self, num_classes: int, name: str | None = None, dtype: Any = None,
-                 ignore_class: int | None = None, sparse_y_true: bool = True,
-                 sparse_y_pred: bool = True, axis: int = -1) -> None:
+    def __init__(
+        self,
+        num_classes: int,
+        name: str | None = None,
+        dtype: Any = None,
+        ignore_class: int | None = None,
+        sparse_y_true: bool = True,
+        sparse_y_pred: bool = True,
+        axis: int = -1,
+    ) -> None:
         super().__init__(name=name, dtype=dtype)
         self.num_classes = int(num_classes)
         self.ignore_class = ignore_class
         self.sparse_y_true = sparse_y_true
         self.sparse_y_pred = sparse_y_pred
         self.axis = axis
-        self.total_cm = self.add_variable((self.num_classes, self.num_classes), "zeros",
-                                          name="total_confusion_matrix")
+        self.total_cm = self.add_variable(
+            (self.num_classes, self.num_classes), "zeros", name="total_confusion_matrix"
+        )
 
     def update_state(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> None:
         y_true = ops.convert_to_tensor(y_true)
@@ -57,8 +66,10 @@ class _IoUBase(Metric):
             weights = ops.ones_like(y_true)
         else:
             weights = ops.cast(ops.convert_to_tensor(sample_weight), self.dtype)
-            weights = ops.broadcast_to(ops.reshape(weights, (-1,)) if len(weights.shape) > 1
-                                       else weights, tuple(y_true.shape))
+            weights = ops.broadcast_to(
+                ops.reshape(weights, (-1,)) if len(weights.shape) > 1 else weights,
+                tuple(y_true.shape),
+            )
         if self.ignore_class is not None:
             valid = ops.cast(ops.not_equal(y_true, float(self.ignore_class)), self.dtype)
             y_true = y_true * valid
@@ -68,9 +79,14 @@ class _IoUBase(Metric):
         self.total_cm.assign_add(cm)
 
     def get_config(self) -> dict[str, Any]:
-        return {**super().get_config(), "num_classes": self.num_classes,
-                "ignore_class": self.ignore_class, "sparse_y_true": self.sparse_y_true,
-                "sparse_y_pred": self.sparse_y_pred, "axis": self.axis}
+        return {
+            **super().get_config(),
+            "num_classes": self.num_classes,
+            "ignore_class": self.ignore_class,
+            "sparse_y_true": self.sparse_y_true,
+            "sparse_y_pred": self.sparse_y_pred,
+            "axis": self.axis,
+        }
 
 
 @register_builtin(_MODULE)
@@ -86,19 +102,35 @@ class IoU(_IoUBase):
             one-hot or scores, reduced with argmax over ``axis``).
     """
 
-    def __init__(self, num_classes: int, target_class_ids: Any, name: str | None = None,
-                 dtype: Any = None, ignore_class: int | None = None,
-                 sparse_y_true: bool = True, sparse_y_pred: bool = True,
-                 axis: int = -1) -> None:
-        super().__init__(num_classes, name=name, dtype=dtype, ignore_class=ignore_class,
-                         sparse_y_true=sparse_y_true, sparse_y_pred=sparse_y_pred, axis=axis)
+    def __init__(
+        self,
+        num_classes: int,
+        target_class_ids: Any,
+        name: str | None = None,
+        dtype: Any = None,
+        ignore_class: int | None = None,
+        sparse_y_true: bool = True,
+        sparse_y_pred: bool = True,
+        axis: int = -1,
+    ) -> None:
+        super().__init__(
+            num_classes,
+            name=name,
+            dtype=dtype,
+            ignore_class=ignore_class,
+            sparse_y_true=sparse_y_true,
+            sparse_y_pred=sparse_y_pred,
+            axis=axis,
+        )
         ids = [int(i) for i in target_class_ids]
         if max(ids) >= self.num_classes:
             from tholos.errors import OpInputError
 
-            raise OpInputError("IoU: target_class_ids out of range.",
-                               expected=f"ids < num_classes={self.num_classes}",
-                               received=repr(target_class_ids))
+            raise OpInputError(
+                "IoU: target_class_ids out of range.",
+                expected=f"ids < num_classes={self.num_classes}",
+                received=repr(target_class_ids),
+            )
         self.target_class_ids = ids
 
     def result(self) -> Any:
@@ -122,10 +154,14 @@ class IoU(_IoUBase):
 class BinaryIoU(IoU):
     """IoU for binary labels, with predictions thresholded at ``threshold``."""
 
-    def __init__(self, target_class_ids: Any = (0, 1), threshold: float = 0.5,
-                 name: str | None = None, dtype: Any = None) -> None:
-        super().__init__(num_classes=2, target_class_ids=target_class_ids, name=name,
-                         dtype=dtype)
+    def __init__(
+        self,
+        target_class_ids: Any = (0, 1),
+        threshold: float = 0.5,
+        name: str | None = None,
+        dtype: Any = None,
+    ) -> None:
+        super().__init__(num_classes=2, target_class_ids=target_class_ids, name=name, dtype=dtype)
         self.threshold = threshold
 
     def update_state(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> None:
@@ -134,20 +170,38 @@ class BinaryIoU(IoU):
         super().update_state(y_true, y_pred, sample_weight)
 
     def get_config(self) -> dict[str, Any]:
-        return {"name": self.name, "dtype": self._config_dtype(),
-                "target_class_ids": list(self.target_class_ids), "threshold": self.threshold}
+        return {
+            "name": self.name,
+            "dtype": self._config_dtype(),
+            "target_class_ids": list(self.target_class_ids),
+            "threshold": self.threshold,
+        }
 
 
 @register_builtin(_MODULE)
 class MeanIoU(IoU):
     """IoU averaged over all ``num_classes`` classes."""
 
-    def __init__(self, num_classes: int, name: str | None = None, dtype: Any = None,
-                 ignore_class: int | None = None, sparse_y_true: bool = True,
-                 sparse_y_pred: bool = True, axis: int = -1) -> None:
-        super().__init__(num_classes, list(range(int(num_classes))), name=name, dtype=dtype,
-                         ignore_class=ignore_class, sparse_y_true=sparse_y_true,
-                         sparse_y_pred=sparse_y_pred, axis=axis)
+    def __init__(
+        self,
+        num_classes: int,
+        name: str | None = None,
+        dtype: Any = None,
+        ignore_class: int | None = None,
+        sparse_y_true: bool = True,
+        sparse_y_pred: bool = True,
+        axis: int = -1,
+    ) -> None:
+        super().__init__(
+            num_classes,
+            list(range(int(num_classes))),
+            name=name,
+            dtype=dtype,
+            ignore_class=ignore_class,
+            sparse_y_true=sparse_y_true,
+            sparse_y_pred=sparse_y_pred,
+            axis=axis,
+        )
 
     def get_config(self) -> dict[str, Any]:
         config = super().get_config()
@@ -159,12 +213,26 @@ class MeanIoU(IoU):
 class OneHotIoU(IoU):
     """IoU with one-hot labels (and score predictions, unless ``sparse_y_pred``)."""
 
-    def __init__(self, num_classes: int, target_class_ids: Any, name: str | None = None,
-                 dtype: Any = None, ignore_class: int | None = None,
-                 sparse_y_pred: bool = False, axis: int = -1) -> None:
-        super().__init__(num_classes, target_class_ids, name=name, dtype=dtype,
-                         ignore_class=ignore_class, sparse_y_true=False,
-                         sparse_y_pred=sparse_y_pred, axis=axis)
+    def __init__(
+        self,
+        num_classes: int,
+        target_class_ids: Any,
+        name: str | None = None,
+        dtype: Any = None,
+        ignore_class: int | None = None,
+        sparse_y_pred: bool = False,
+        axis: int = -1,
+    ) -> None:
+        super().__init__(
+            num_classes,
+            target_class_ids,
+            name=name,
+            dtype=dtype,
+            ignore_class=ignore_class,
+            sparse_y_true=False,
+            sparse_y_pred=sparse_y_pred,
+            axis=axis,
+        )
 
     def get_config(self) -> dict[str, Any]:
         config = super().get_config()
@@ -176,11 +244,24 @@ class OneHotIoU(IoU):
 class OneHotMeanIoU(MeanIoU):
     """Mean IoU with one-hot labels (and score predictions, unless ``sparse_y_pred``)."""
 
-    def __init__(self, num_classes: int, name: str | None = None, dtype: Any = None,
-                 ignore_class: int | None = None, sparse_y_pred: bool = False,
-                 axis: int = -1) -> None:
-        super().__init__(num_classes, name=name, dtype=dtype, ignore_class=ignore_class,
-                         sparse_y_true=False, sparse_y_pred=sparse_y_pred, axis=axis)
+    def __init__(
+        self,
+        num_classes: int,
+        name: str | None = None,
+        dtype: Any = None,
+        ignore_class: int | None = None,
+        sparse_y_pred: bool = False,
+        axis: int = -1,
+    ) -> None:
+        super().__init__(
+            num_classes,
+            name=name,
+            dtype=dtype,
+            ignore_class=ignore_class,
+            sparse_y_true=False,
+            sparse_y_pred=sparse_y_pred,
+            axis=axis,
+        )
 
     def get_config(self) -> dict[str, Any]:
         config = super().get_config()

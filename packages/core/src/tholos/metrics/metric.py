@@ -8,7 +8,8 @@ variable values explicitly (``stateless_update_state``, ``stateless_result``,
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from tholos import ops
 from tholos.backend import StatelessScope, Variable, name_scope
@@ -18,7 +19,8 @@ from tholos.saving.serialization import register_builtin
 
 
 def get_initializer(initializer: Any) -> Callable[[tuple, str], Any]:
-    """A callable ``(shape, dtype) -> value`` for ``"zeros"``, ``"ones"``, a number or a callable."""
+    """A callable ``(shape, dtype) -> value`` for ``"zeros"``, ``"ones"``, a number or a
+    callable."""
     if callable(initializer):
         return initializer
     if initializer is None or initializer == "zeros":
@@ -75,8 +77,12 @@ class Metric:
     # -- tracking ------------------------------------------------------------------------------
     def __setattr__(self, key: str, value: Any) -> None:
         tracked = self.__dict__.get("_metrics")
-        if (tracked is not None and isinstance(value, Metric) and value is not self
-                and all(m is not value for m in tracked)):
+        if (
+            tracked is not None
+            and isinstance(value, Metric)
+            and value is not self
+            and all(m is not value for m in tracked)
+        ):
             tracked.append(value)
         object.__setattr__(self, key, value)
 
@@ -96,8 +102,14 @@ class Metric:
                     result.append(v)
         return result
 
-    def add_variable(self, shape: Any, initializer: Any, dtype: Any = None,
-                     aggregation: str = "sum", name: str | None = None) -> Variable:
+    def add_variable(
+        self,
+        shape: Any,
+        initializer: Any,
+        dtype: Any = None,
+        aggregation: str = "sum",
+        name: str | None = None,
+    ) -> Variable:
         """Create a non-trainable state variable (zeroed by :meth:`reset_state`)."""
         if "_variables" not in self.__dict__:
             raise RuntimeError(
@@ -106,14 +118,19 @@ class Metric:
         init = get_initializer(initializer)
         with name_scope(self.name.replace("/", ">")):
             variable = Variable(
-                init, shape=tuple(shape), dtype=dtype or self.dtype, trainable=False,
-                aggregation=aggregation, name=name,
+                init,
+                shape=tuple(shape),
+                dtype=dtype or self.dtype,
+                trainable=False,
+                aggregation=aggregation,
+                name=name,
             )
         self._variables.append(variable)
         return variable
 
-    def add_weight(self, shape: Any = (), initializer: Any = None, dtype: Any = None,
-                   name: str | None = None) -> Variable:
+    def add_weight(
+        self, shape: Any = (), initializer: Any = None, dtype: Any = None, name: str | None = None
+    ) -> Variable:
         """Alias of :meth:`add_variable` (Keras 2 spelling)."""
         return self.add_variable(shape=shape, initializer=initializer, dtype=dtype, name=name)
 

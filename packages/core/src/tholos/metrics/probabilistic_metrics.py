@@ -38,31 +38,62 @@ class Poisson(MeanMetricWrapper):
 class BinaryCrossentropy(MeanMetricWrapper):
     """Mean binary cross-entropy."""
 
-    def __init__(self, name: str = "binary_crossentropy", dtype: Any = None,
-                 from_logits: bool = False, label_smoothing: float = 0.0) -> None:
-        super().__init__(F.binary_crossentropy, name=name, dtype=dtype, from_logits=from_logits,
-                         label_smoothing=label_smoothing)
+    def __init__(
+        self,
+        name: str = "binary_crossentropy",
+        dtype: Any = None,
+        from_logits: bool = False,
+        label_smoothing: float = 0.0,
+    ) -> None:
+        super().__init__(
+            F.binary_crossentropy,
+            name=name,
+            dtype=dtype,
+            from_logits=from_logits,
+            label_smoothing=label_smoothing,
+        )
 
 
 @register_builtin(_MODULE)
 class CategoricalCrossentropy(MeanMetricWrapper):
     """Mean categorical cross-entropy."""
 
-    def __init__(self, name: str = "categorical_crossentropy", dtype: Any = None,
-                 from_logits: bool = False, label_smoothing: float = 0.0,
-                 axis: int = -1) -> None:
-        super().__init__(F.categorical_crossentropy, name=name, dtype=dtype,
-                         from_logits=from_logits, label_smoothing=label_smoothing, axis=axis)
+    def __init__(
+        self,
+        name: str = "categorical_crossentropy",
+        dtype: Any = None,
+        from_logits: bool = False,
+        label_smoothing: float = 0.0,
+        axis: int = -1,
+    ) -> None:
+        super().__init__(
+            F.categorical_crossentropy,
+            name=name,
+            dtype=dtype,
+            from_logits=from_logits,
+            label_smoothing=label_smoothing,
+            axis=axis,
+        )
 
 
 @register_builtin(_MODULE)
 class SparseCategoricalCrossentropy(MeanMetricWrapper):
     """Mean sparse categorical cross-entropy."""
 
-    def __init__(self, name: str = "sparse_categorical_crossentropy", dtype: Any = None,
-                 from_logits: bool = False, axis: int = -1) -> None:
-        super().__init__(F.sparse_categorical_crossentropy, name=name, dtype=dtype,
-                         from_logits=from_logits, axis=axis)
+    def __init__(
+        self,
+        name: str = "sparse_categorical_crossentropy",
+        dtype: Any = None,
+        from_logits: bool = False,
+        axis: int = -1,
+    ) -> None:
+        super().__init__(
+            F.sparse_categorical_crossentropy,
+            name=name,
+            dtype=dtype,
+            from_logits=from_logits,
+            axis=axis,
+        )
 
 
 @register_builtin(_MODULE)

@@ -10,7 +10,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from tholos import ops
 from tholos.losses._utils import get_mask
@@ -21,8 +22,9 @@ from tholos.saving.serialization import register_builtin
 _MODULE = "tholos.metrics"
 
 
-def reduce_to_samplewise_values(values: Any, sample_weight: Any, reduce_fn: Callable,
-                                dtype: str) -> tuple[Any, Any]:
+def reduce_to_samplewise_values(
+    values: Any, sample_weight: Any, reduce_fn: Callable, dtype: str
+) -> tuple[Any, Any]:
     """Weight ``values`` and reduce them (and the weights) to one entry per sample."""
     mask = get_mask(values)
     values = ops.cast(values, dtype)
@@ -109,8 +111,9 @@ class MeanMetricWrapper(Mean):
     2.0
     """
 
-    def __init__(self, fn: Callable[..., Any], name: str | None = None, dtype: Any = None,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, fn: Callable[..., Any], name: str | None = None, dtype: Any = None, **kwargs: Any
+    ) -> None:
         super().__init__(name=name, dtype=dtype)
         self._fn = fn
         self._fn_kwargs = kwargs

@@ -64,8 +64,7 @@ class MeanSquaredLogarithmicError(MeanMetricWrapper):
 class CosineSimilarity(MeanMetricWrapper):
     """Mean cosine similarity along ``axis`` (1: same direction, -1: opposite)."""
 
-    def __init__(self, name: str = "cosine_similarity", dtype: Any = None,
-                 axis: int = -1) -> None:
+    def __init__(self, name: str = "cosine_similarity", dtype: Any = None, axis: int = -1) -> None:
         super().__init__(cosine_similarity, name=name, dtype=dtype, axis=axis)
 
 
@@ -107,16 +106,26 @@ class R2Score(Metric):
         num_regressors: number of regressors, for the adjusted R^2 (0: not adjusted).
     """
 
-    def __init__(self, class_aggregation: str | None = "uniform_average",
-                 num_regressors: int = 0, name: str = "r2_score", dtype: Any = None) -> None:
+    def __init__(
+        self,
+        class_aggregation: str | None = "uniform_average",
+        num_regressors: int = 0,
+        name: str = "r2_score",
+        dtype: Any = None,
+    ) -> None:
         super().__init__(name=name, dtype=dtype)
         if class_aggregation not in _AGGREGATIONS:
-            raise OpInputError("R2Score: invalid class_aggregation.",
-                               expected=f"one of {_AGGREGATIONS}",
-                               received=repr(class_aggregation))
+            raise OpInputError(
+                "R2Score: invalid class_aggregation.",
+                expected=f"one of {_AGGREGATIONS}",
+                received=repr(class_aggregation),
+            )
         if num_regressors < 0:
-            raise OpInputError("R2Score: num_regressors must be >= 0.", expected=">= 0",
-                               received=repr(num_regressors))
+            raise OpInputError(
+                "R2Score: num_regressors must be >= 0.",
+                expected=">= 0",
+                received=repr(num_regressors),
+            )
         self.class_aggregation = class_aggregation
         self.num_regressors = num_regressors
         self.num_samples = self.add_variable((), "zeros", dtype="int32", name="num_samples")
@@ -156,8 +165,7 @@ class R2Score(Metric):
         self.squared_sum.assign_add(ops.sum(y_true * weighted, axis=0))
         self.total_mse.assign_add(ops.sum(ops.square(y_true - y_pred) * w, axis=0))
         self.count.assign_add(ops.sum(w, axis=0))
-        self.num_samples.assign_add(ops.cast(int(y_true.shape[0]) * int(y_true.shape[1]),
-                                             "int32"))
+        self.num_samples.assign_add(ops.cast(int(y_true.shape[0]) * int(y_true.shape[1]), "int32"))
 
     def result(self) -> Any:
         if not self._built:
@@ -187,5 +195,8 @@ class R2Score(Metric):
             v.assign(ops.zeros(v.shape, dtype=v.dtype))
 
     def get_config(self) -> dict[str, Any]:
-        return {**super().get_config(), "class_aggregation": self.class_aggregation,
-                "num_regressors": self.num_regressors}
+        return {
+            **super().get_config(),
+            "class_aggregation": self.class_aggregation,
+            "num_regressors": self.num_regressors,
+        }

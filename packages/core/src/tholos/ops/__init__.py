@@ -14,4 +14,4 @@ from tholos.ops import core, image, linalg, math, nn, numpy  # noqa: F401
 from tholos.ops._dispatch import all_public_ops as _all_public_ops
 
 globals().update(_all_public_ops())
-__all__ = sorted(_all_public_ops())  # noqa: PLE0605
+__all__ = sorted(_all_public_ops())

@@ -12,7 +12,8 @@ Each public op has the name, signature and docstring of its Protocol method. A c
 from __future__ import annotations
 
 import inspect
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from tholos.backend import _state
 from tholos.backend._symbolic import KerasTensor, any_symbolic
@@ -63,7 +64,18 @@ def op_error(
     )
 
 
+# Ops that read static facts of a symbolic tensor instead of computing anything.
+_STATIC_FACTS: dict[str, Callable[[KerasTensor], Any]] = {
+    "shape": lambda x: x.shape,
+    "dtype": lambda x: x.dtype,
+    "ndim": lambda x: x.ndim,
+}
+
+
 def _symbolic_call(spec: OpSpec, public: Callable[..., Any], args: tuple, kwargs: dict) -> Any:
+    fact = _STATIC_FACTS.get(spec.name)
+    if fact is not None and len(args) == 1 and isinstance(args[0], KerasTensor):
+        return fact(args[0])
     if not spec.symbolic:
         raise OpInputError(
             f"ops.{spec.name} cannot run on symbolic tensors: its output shape depends on "
@@ -117,7 +129,14 @@ def _build() -> dict[str, dict[str, Callable[..., Any]]]:
     return by_family
 
 
+# Keras 3 names that are the same op under another name.
+ALIASES = {"nn": {"swish": "silu", "hard_swish": "hard_silu"}}
+
 PUBLIC_OPS = _build()
+for _family, _aliases in ALIASES.items():
+    for _alias, _target in _aliases.items():
+        if _target in PUBLIC_OPS[_family] and _alias not in PUBLIC_OPS[_family]:
+            PUBLIC_OPS[_family][_alias] = PUBLIC_OPS[_family][_target]
 """``{family: {op name: public function}}`` for every op family of the contract."""
 
 

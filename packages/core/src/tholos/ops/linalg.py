@@ -3,4 +3,4 @@
 from tholos.ops._dispatch import PUBLIC_OPS as _PUBLIC_OPS
 
 globals().update(_PUBLIC_OPS["linalg"])
-__all__ = sorted(_PUBLIC_OPS["linalg"])  # noqa: PLE0605
+__all__ = sorted(_PUBLIC_OPS["linalg"])

@@ -3,4 +3,4 @@
 from tholos.ops._dispatch import PUBLIC_OPS as _PUBLIC_OPS
 
 globals().update(_PUBLIC_OPS["nn"])
-__all__ = sorted(_PUBLIC_OPS["nn"])  # noqa: PLE0605
+__all__ = sorted(_PUBLIC_OPS["nn"])

@@ -65,7 +65,7 @@ class Node:
         return not self.input_tensors
 
     @property
-    def parent_nodes(self) -> list["Node"]:
+    def parent_nodes(self) -> list[Node]:
         """The nodes that produced this node's inputs (in input order, without repeats)."""
         parents: list[Node] = []
         for tensor in self.input_tensors:

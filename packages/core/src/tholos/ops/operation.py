@@ -152,7 +152,7 @@ class Operation:
         return {"name": self.name}
 
     @classmethod
-    def from_config(cls, config: dict[str, Any]) -> "Operation":
+    def from_config(cls, config: dict[str, Any]) -> Operation:
         return cls(**config)
 
     def __repr__(self) -> str:

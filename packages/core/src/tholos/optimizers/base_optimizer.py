@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import re
 import warnings
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from tholos import ops
 from tholos.backend import StatelessScope, Variable, name_scope
@@ -58,8 +59,9 @@ def clip_by_norm(x: Any, clip_norm: float) -> Any:
     squared = ops.sum(ops.square(x), keepdims=True)
     positive = squared > 0
     # Keep the gradient finite at x == 0 (sqrt'(0) is infinite).
-    norm = ops.where(positive, ops.sqrt(ops.where(positive, squared, ops.ones_like(squared))),
-                     squared)
+    norm = ops.where(
+        positive, ops.sqrt(ops.where(positive, squared, ops.ones_like(squared))), squared
+    )
     return x * clip_norm / ops.maximum(norm, clip_norm)
 
 
@@ -144,15 +146,19 @@ class Optimizer:
             )
         if use_ema:
             if not 0.0 <= ema_momentum <= 1.0:
-                raise OpInputError("ema_momentum must lie in [0, 1].",
-                                   expected="0 <= ema_momentum <= 1",
-                                   received=repr(ema_momentum))
+                raise OpInputError(
+                    "ema_momentum must lie in [0, 1].",
+                    expected="0 <= ema_momentum <= 1",
+                    received=repr(ema_momentum),
+                )
             if ema_overwrite_frequency is not None and (
                 not isinstance(ema_overwrite_frequency, int) or ema_overwrite_frequency < 1
             ):
-                raise OpInputError("ema_overwrite_frequency must be an integer >= 1.",
-                                   expected="an integer >= 1, or None",
-                                   received=repr(ema_overwrite_frequency))
+                raise OpInputError(
+                    "ema_overwrite_frequency must be an integer >= 1.",
+                    expected="an integer >= 1, or None",
+                    received=repr(ema_overwrite_frequency),
+                )
         self.use_ema = use_ema
         self.ema_momentum = ema_momentum
         self.ema_overwrite_frequency = ema_overwrite_frequency
@@ -166,8 +172,13 @@ class Optimizer:
         self._exclude_pattern: re.Pattern | None = None
         self._weight_decay_cache: dict[int, bool] = {}
         with name_scope(self.name):
-            self._iterations = Variable(0, name="iteration", dtype="int64", trainable=False,
-                                        aggregation="only_first_replica")
+            self._iterations = Variable(
+                0,
+                name="iteration",
+                dtype="int64",
+                trainable=False,
+                aggregation="only_first_replica",
+            )
         self._variables.append(self._iterations)
         if isinstance(learning_rate, LearningRateSchedule) or callable(learning_rate):
             self._learning_rate = learning_rate
@@ -181,9 +192,13 @@ class Optimizer:
                     received=repr(learning_rate),
                 )
             with name_scope(self.name):
-                self._learning_rate = Variable(float(learning_rate), name="learning_rate",
-                                               dtype=floatx(), trainable=False,
-                                               aggregation="only_first_replica")
+                self._learning_rate = Variable(
+                    float(learning_rate),
+                    name="learning_rate",
+                    dtype=floatx(),
+                    trainable=False,
+                    aggregation="only_first_replica",
+                )
             self._variables.append(self._learning_rate)
 
     # -- variables ---------------------------------------------------------------------------------
@@ -197,26 +212,43 @@ class Optimizer:
         """The number of ``apply`` calls so far (an int64 variable)."""
         return self._iterations
 
-    def add_variable(self, shape: Any, initializer: Any = "zeros", dtype: Any = None,
-                     aggregation: str = "none", name: str | None = None) -> Variable:
+    def add_variable(
+        self,
+        shape: Any,
+        initializer: Any = "zeros",
+        dtype: Any = None,
+        aggregation: str = "none",
+        name: str | None = None,
+    ) -> Variable:
         """Create an optimizer state variable."""
         with name_scope(self.name):
-            variable = Variable(_initializer(initializer), shape=tuple(shape),
-                                dtype=dtype or floatx(), trainable=False,
-                                aggregation=aggregation, name=name)
+            variable = Variable(
+                _initializer(initializer),
+                shape=tuple(shape),
+                dtype=dtype or floatx(),
+                trainable=False,
+                aggregation=aggregation,
+                name=name,
+            )
         self._variables.append(variable)
         return variable
 
-    def add_variable_from_reference(self, reference_variable: Variable, name: str | None = None,
-                                    initializer: Any = "zeros") -> Variable:
+    def add_variable_from_reference(
+        self, reference_variable: Variable, name: str | None = None, initializer: Any = "zeros"
+    ) -> Variable:
         """A state variable shaped and typed like ``reference_variable``."""
         base = str(getattr(reference_variable, "path", reference_variable.name))
         full_name = base.replace("/", "_").replace(":", "_") + "_" + (name or "var")
-        return self.add_variable(reference_variable.shape, initializer=initializer,
-                                 dtype=reference_variable.dtype, name=full_name)
+        return self.add_variable(
+            reference_variable.shape,
+            initializer=initializer,
+            dtype=reference_variable.dtype,
+            name=full_name,
+        )
 
-    def add_optimizer_variables(self, trainable_variables: list[Variable], name: Any,
-                                initializer: Any = "zeros") -> Any:
+    def add_optimizer_variables(
+        self, trainable_variables: list[Variable], name: Any, initializer: Any = "zeros"
+    ) -> Any:
         """One slot per trainable variable (``None`` for variables overwritten with their
         gradient); a tuple of such lists when ``name`` is a list of names."""
         names = [name] if isinstance(name, str) else list(name)
@@ -284,8 +316,9 @@ class Optimizer:
         return _value(self._get_current_learning_rate())
 
     # -- weight decay ------------------------------------------------------------------------------
-    def exclude_from_weight_decay(self, var_list: list[Variable] | None = None,
-                                  var_names: list[str] | None = None) -> None:
+    def exclude_from_weight_decay(
+        self, var_list: list[Variable] | None = None, var_names: list[str] | None = None
+    ) -> None:
         """Exempt variables (by object, or by a substring/regex of their name) from
         weight decay. Only before the optimizer is built."""
         if self.built:
@@ -417,8 +450,9 @@ class Optimizer:
         if self.gradient_accumulation_steps:
             steps = self.gradient_accumulation_steps
             is_update = ops.equal(ops.mod(self._iterations.value + 1, steps), 0)
-            accumulators = [self._accumulated_gradients[self._get_variable_index(v)]
-                            for v in variables]
+            accumulators = [
+                self._accumulated_gradients[self._get_variable_index(v)] for v in variables
+            ]
             sums = [ops.cast(g, a.dtype) + a.value for g, a in zip(grads, accumulators)]
 
             def update() -> None:
@@ -445,8 +479,9 @@ class Optimizer:
         self._apply_weight_decay(variables)
         self._backend_update_step(grads, variables, self._lr_value())
 
-    def _backend_update_step(self, grads: list[Any], variables: list[Variable],
-                             learning_rate: Any) -> None:
+    def _backend_update_step(
+        self, grads: list[Any], variables: list[Variable], learning_rate: Any
+    ) -> None:
         for g, v in zip(grads, variables):
             self.update_step(g, v, learning_rate)
 
@@ -492,8 +527,9 @@ class Optimizer:
             self._overwrite_model_variables_with_average_value(list(var_list))
 
     # -- stateless ---------------------------------------------------------------------------------
-    def stateless_apply(self, optimizer_variables: list[Any], grads: list[Any],
-                        trainable_variables: list[Any]) -> tuple[list[Any], list[Any]]:
+    def stateless_apply(
+        self, optimizer_variables: list[Any], grads: list[Any], trainable_variables: list[Any]
+    ) -> tuple[list[Any], list[Any]]:
         """``apply`` on explicit values: returns ``(new_trainable_values, new_optimizer_values)``
         in the order of the built variables and :attr:`variables`."""
         if not self.built:
@@ -516,14 +552,19 @@ class Optimizer:
                 expected=f"{len(self._trainable_variables)} values",
                 received=f"{len(trainable_variables)} values",
             )
-        mapping = [*zip(self._trainable_variables, trainable_variables),
-                   *zip(self.variables, optimizer_variables)]
+        mapping = [
+            *zip(self._trainable_variables, trainable_variables),
+            *zip(self.variables, optimizer_variables),
+        ]
         with StatelessScope(state_mapping=mapping) as scope:
             self.apply(grads)
-        new_trainable = [_current(scope, v, old)
-                         for v, old in zip(self._trainable_variables, trainable_variables)]
-        new_optimizer = [_current(scope, v, old)
-                         for v, old in zip(self.variables, optimizer_variables)]
+        new_trainable = [
+            _current(scope, v, old)
+            for v, old in zip(self._trainable_variables, trainable_variables)
+        ]
+        new_optimizer = [
+            _current(scope, v, old) for v, old in zip(self.variables, optimizer_variables)
+        ]
         return new_trainable, new_optimizer
 
     # -- helpers for subclasses --------------------------------------------------------------------
@@ -588,7 +629,8 @@ class Optimizer:
             from tholos.saving.serialization import deserialize_object
 
             config["learning_rate"] = deserialize_object(
-                config["learning_rate"], custom_objects=custom_objects,
+                config["learning_rate"],
+                custom_objects=custom_objects,
                 module="tholos.optimizers.schedules",
             )
         return cls(**config)

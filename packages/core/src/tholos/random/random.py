@@ -47,8 +47,11 @@ def normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
     (2, 3)
     """
     return _backend_random().normal(
-        _shape(shape, "normal"), mean=mean, stddev=stddev,
-        dtype=_float_dtype(dtype, "normal"), seed=draw_seed(seed),
+        _shape(shape, "normal"),
+        mean=mean,
+        stddev=stddev,
+        dtype=_float_dtype(dtype, "normal"),
+        seed=draw_seed(seed),
     )
 
 
@@ -61,8 +64,11 @@ def uniform(shape, minval=0.0, maxval=1.0, dtype=None, seed=None):
     True
     """
     return _backend_random().uniform(
-        _shape(shape, "uniform"), minval=minval, maxval=maxval,
-        dtype=_float_dtype(dtype, "uniform"), seed=draw_seed(seed),
+        _shape(shape, "uniform"),
+        minval=minval,
+        maxval=maxval,
+        dtype=_float_dtype(dtype, "uniform"),
+        seed=draw_seed(seed),
     )
 
 
@@ -75,8 +81,11 @@ def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
     True
     """
     return _backend_random().truncated_normal(
-        _shape(shape, "truncated_normal"), mean=mean, stddev=stddev,
-        dtype=_float_dtype(dtype, "truncated_normal"), seed=draw_seed(seed),
+        _shape(shape, "truncated_normal"),
+        mean=mean,
+        stddev=stddev,
+        dtype=_float_dtype(dtype, "truncated_normal"),
+        seed=draw_seed(seed),
     )
 
 
@@ -89,8 +98,11 @@ def randint(shape, minval, maxval, dtype="int32", seed=None):
     [0, 1, 2]
     """
     return _backend_random().randint(
-        _shape(shape, "randint"), minval=minval, maxval=maxval,
-        dtype=standardize_dtype(dtype), seed=draw_seed(seed),
+        _shape(shape, "randint"),
+        minval=minval,
+        maxval=maxval,
+        dtype=standardize_dtype(dtype),
+        seed=draw_seed(seed),
     )
 
 
@@ -125,9 +137,7 @@ def dropout(inputs, rate, noise_shape=None, seed=None):
             expected="0 <= rate < 1",
             received=repr(rate),
         )
-    return _backend_random().dropout(
-        inputs, rate, noise_shape=noise_shape, seed=draw_seed(seed)
-    )
+    return _backend_random().dropout(inputs, rate, noise_shape=noise_shape, seed=draw_seed(seed))
 
 
 def shuffle(x, axis=0, seed=None):
@@ -163,7 +173,10 @@ def beta(shape, alpha, beta, dtype=None, seed=None):
     True
     """
     return _backend_random().beta(
-        _shape(shape, "beta"), alpha, beta, dtype=_float_dtype(dtype, "beta"),
+        _shape(shape, "beta"),
+        alpha,
+        beta,
+        dtype=_float_dtype(dtype, "beta"),
         seed=draw_seed(seed),
     )
 
@@ -177,6 +190,9 @@ def binomial(shape, counts, probabilities, dtype=None, seed=None):
     True
     """
     return _backend_random().binomial(
-        _shape(shape, "binomial"), counts, probabilities,
-        dtype=_float_dtype(dtype, "binomial"), seed=draw_seed(seed),
+        _shape(shape, "binomial"),
+        counts,
+        probabilities,
+        dtype=_float_dtype(dtype, "binomial"),
+        seed=draw_seed(seed),
     )

@@ -28,7 +28,7 @@ def set_random_seed(seed: int) -> None:
         import numpy as np
 
         np.random.seed(int(seed) % (2**32))
-    except Exception:  # noqa: BLE001 - best effort
+    except Exception:
         pass
 
 
@@ -68,7 +68,10 @@ class SeedGenerator:
         self.name = name or "seed_generator"
         with name_scope(self.name):
             self.state = Variable(
-                [0, seed % 2**32], shape=(2,), dtype="uint32", trainable=False,
+                [0, seed % 2**32],
+                shape=(2,),
+                dtype="uint32",
+                trainable=False,
                 name="seed_generator_state",
             )
 

@@ -289,7 +289,12 @@ class Trainer:
                 found.append(self._compile_metrics)
             if self._compile_loss is not None:
                 found.extend(self._compile_loss.metrics)
-        for metric in self.__dict__.get("_metrics", None) or []:
+        own = list(self.__dict__.get("_metrics", None) or [])
+        flatten = getattr(self, "_flatten_layers", None)
+        for layer in flatten(include_self=False) if flatten is not None else []:
+            if not isinstance(layer, Trainer):  # a nested model keeps its own metrics
+                own.extend(layer.__dict__.get("_metrics", None) or [])
+        for metric in own:
             if all(metric is not m for m in found):
                 found.append(metric)
         return found

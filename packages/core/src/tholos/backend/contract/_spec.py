@@ -16,8 +16,9 @@ signature (without ``self``), same docstring.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 
 Tensor = Any
 """A backend-native array (``numpy.ndarray``, ``jax.Array``, ``torch.Tensor``, ``tf.Tensor``)."""
@@ -37,7 +38,9 @@ class OpSpec:
     function: Callable[..., Any]
 
 
-def op(*, tier: str = "elementwise", differentiable: bool = True, symbolic: bool = True) -> Callable[[F], F]:
+def op(
+    *, tier: str = "elementwise", differentiable: bool = True, symbolic: bool = True
+) -> Callable[[F], F]:
     """Mark a Protocol method as an op of the contract."""
     if tier not in TIERS:
         raise ValueError(f"tier must be one of {TIERS}, got {tier!r}")

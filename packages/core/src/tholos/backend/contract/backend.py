@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Mapping, Protocol, runtime_checkable
+from collections.abc import Mapping
+from typing import Protocol, runtime_checkable
 
 from tholos.backend.contract.core_ops import CoreOps
 from tholos.backend.contract.devices import DeviceOps

@@ -16,6 +16,7 @@ Conventions every op follows unless its docstring says otherwise:
   :class:`~tholos.errors.DtypeError` (a ``TypeError``).
 """
 
+# ruff: noqa: N803 (Keras 3 names some arguments N and M)
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -1359,7 +1360,13 @@ class NumpyOps(Protocol):
         ...
 
     @op(tier="exact", differentiable=False)
-    def eye(self, N: int, M: int | None = None, k: int = 0, dtype: Any = None) -> Tensor:
+    def eye(
+        self,
+        N: int,
+        M: int | None = None,
+        k: int = 0,
+        dtype: Any = None,
+    ) -> Tensor:
         """An ``N x M`` (default ``N x N``) matrix with ones on diagonal ``k``, else zeros.
 
         Dtype ``dtype`` or ``floatx()``.
@@ -1484,7 +1491,13 @@ class NumpyOps(Protocol):
         ...
 
     @op(tier="exact", differentiable=False)
-    def tri(self, N: int, M: int | None = None, k: int = 0, dtype: Any = None) -> Tensor:
+    def tri(
+        self,
+        N: int,
+        M: int | None = None,
+        k: int = 0,
+        dtype: Any = None,
+    ) -> Tensor:
         """An ``N x M`` matrix with ones at and below diagonal ``k`` (dtype or ``floatx()``).
 
         >>> np.asarray(ops.tri(2, dtype="int32"))
@@ -1557,7 +1570,7 @@ class NumpyOps(Protocol):
         """
         ...
 
-    @op(tier="exact", differentiable=False)
+    @op(tier="exact", differentiable=False, symbolic=False)
     def bincount(
         self, x: Any, weights: Any = None, minlength: int = 0, sparse: bool = False
     ) -> Tensor:
@@ -1566,6 +1579,7 @@ class NumpyOps(Protocol):
         Length ``max(max(x) + 1, minlength)``. With ``weights`` (shape of ``x``) sums the
         weights instead; dtype ``result_type(x, weights)``, else ``int32``. Negative values
         or non-integer ``x`` raise; ``sparse=True`` is only for backends with sparse tensors.
+        The output length depends on the values, so symbolic tensors are not accepted.
 
         >>> np.asarray(ops.bincount([1, 1, 3], minlength=5))
         array([0, 2, 0, 1, 0], dtype=int32)
@@ -1976,7 +1990,12 @@ class NumpyOps(Protocol):
         ...
 
     @op(tier="exact")
-    def vander(self, x: Any, N: int | None = None, increasing: bool = False) -> Tensor:
+    def vander(
+        self,
+        x: Any,
+        N: int | None = None,
+        increasing: bool = False,
+    ) -> Tensor:
         """Vandermonde matrix of the 1-D ``x``: columns ``x**(N-1), ..., x**0`` (reversed if
         ``increasing``); ``N`` defaults to ``len(x)``. Dtype kept.
 

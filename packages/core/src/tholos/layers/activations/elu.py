@@ -21,7 +21,6 @@ class ELU(Layer):
         super().__init__(**kwargs)
         self.alpha = float(alpha)
         self.supports_masking = True
-        self.built = True
 
     def call(self, inputs: Any) -> Any:
         return ops.elu(inputs, alpha=self.alpha)

@@ -36,7 +36,6 @@ class LeakyReLU(Layer):
             )
         self.negative_slope = float(negative_slope)
         self.supports_masking = True
-        self.built = True
 
     def call(self, inputs: Any) -> Any:
         return ops.leaky_relu(inputs, negative_slope=self.negative_slope)

@@ -47,7 +47,6 @@ class ReLU(Layer):
         self.negative_slope = _non_negative(negative_slope, "negative_slope", False)
         self.threshold = _non_negative(threshold, "threshold", False)
         self.supports_masking = True
-        self.built = True
 
     def call(self, inputs: Any) -> Any:
         slope, top, t = self.negative_slope, self.max_value, self.threshold

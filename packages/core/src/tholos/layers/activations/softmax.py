@@ -30,7 +30,6 @@ class Softmax(Layer):
         self.axis = list(axis) if isinstance(axis, (list, tuple)) else int(axis)
         self._axes = tuple(self.axis) if isinstance(self.axis, list) else self.axis
         self.supports_masking = True
-        self.built = True
 
     def call(self, inputs: Any, mask: Any = None) -> Any:
         if mask is not None:

@@ -273,7 +273,8 @@ class MultiHeadAttention(Layer):
     def _compute_attention(
         self, query: Any, key: Any, value: Any, attention_mask: Any = None, training: Any = None
     ) -> tuple[Any, Any]:
-        query = ops.multiply(query, ops.cast(self._inverse_sqrt_key_dim, query.dtype))
+        # sqrt computed in the query's dtype (a Python float would be rounded to float32)
+        query = ops.divide(query, ops.sqrt(ops.cast(self._key_dim, query.dtype)))
         scores = ops.einsum(self._dot_product_equation, key, query)
         scores = self._masked_softmax(scores, attention_mask)
         weights = scores
@@ -368,6 +369,46 @@ class MultiHeadAttention(Layer):
         if self._output_shape:
             return query_shape[:-1] + tuple(self._output_shape)
         return query_shape
+
+    def compute_output_spec(
+        self,
+        query: Any,
+        value: Any,
+        key: Any = None,
+        query_mask: Any = None,
+        value_mask: Any = None,
+        key_mask: Any = None,
+        attention_mask: Any = None,
+        return_attention_scores: bool = False,
+        training: Any = None,
+        use_causal_mask: bool = False,
+    ) -> Any:
+        from tholos import KerasTensor
+
+        key_shape = None if key is None else tuple(key.shape)
+        out_shape = self.compute_output_shape(tuple(query.shape), tuple(value.shape), key_shape)
+        output = KerasTensor(out_shape, dtype=self.compute_dtype)
+        if not return_attention_scores:
+            return output
+        return output, KerasTensor(
+            self._scores_shape(tuple(query.shape), key_shape or tuple(value.shape)),
+            dtype=self.compute_dtype,
+        )
+
+    def _scores_shape(self, query_shape: tuple, key_shape: tuple) -> tuple:
+        rank = len(query_shape) + 1
+        axes = self._attention_axes
+        if axes is None:
+            axes = tuple(range(1, rank - 2))
+        dot, _, _ = attention_equations(rank, tuple(a % rank for a in axes))
+        inputs, scores = dot.split("->")
+        source, target = inputs.split(",")
+        sizes = dict(zip(target, (*query_shape[:-1], self._num_heads, self._key_dim)))
+        sizes.update(zip(source, (*key_shape[:-1], self._num_heads, self._key_dim)))
+        for letter, size in zip(target, query_shape[:-1]):
+            if sizes[letter] is None:
+                sizes[letter] = size
+        return tuple(sizes[c] for c in scores)
 
     def get_config(self) -> dict:
         config = {

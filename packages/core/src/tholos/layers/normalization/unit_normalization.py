@@ -33,7 +33,6 @@ class UnitNormalization(Layer):
                 received=f"axis={axis!r}",
             )
         self.supports_masking = True
-        self.built = True
 
     def call(self, inputs: Any) -> Any:
         square_sum = ops.sum(ops.square(inputs), axis=self._axes, keepdims=True)

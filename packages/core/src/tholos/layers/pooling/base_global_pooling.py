@@ -23,7 +23,6 @@ class BaseGlobalPooling(Layer):
         self.keepdims = bool(keepdims)
         self.input_spec = InputSpec(ndim=pool_dimensions + 2)
         self._axes = au.spatial_axes(self.data_format, pool_dimensions + 2)
-        self.built = True
 
     def compute_output_shape(self, input_shape: tuple) -> tuple:
         if self.keepdims:

@@ -33,7 +33,6 @@ class BasePooling(Layer):
         self.data_format = au.standardize_data_format(data_format, layer=layer)
         self.input_spec = InputSpec(ndim=pool_dimensions + 2)
         self._op = ops.max_pool if pool_mode == "max" else ops.average_pool
-        self.built = True
 
     def call(self, inputs: Any) -> Any:
         return self._op(

@@ -29,7 +29,6 @@ class Rescaling(Layer):
         self.scale = scale
         self.offset = offset
         self.supports_masking = True
-        self.built = True
         self._cache: dict[str, tuple[Any, Any]] = {}
 
     def _factors(self, dtype: str, ndim: int) -> tuple[Any, Any]:

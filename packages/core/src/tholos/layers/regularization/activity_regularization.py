@@ -25,7 +25,6 @@ class ActivityRegularization(Layer):
         self.l1 = l1
         self.l2 = l2
         self.supports_masking = True
-        self.built = True
 
     def call(self, inputs: Any) -> Any:
         return inputs

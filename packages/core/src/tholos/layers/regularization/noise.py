@@ -29,7 +29,6 @@ class _NoiseLayer(Layer):
         self.supports_masking = True
         if active:
             self.seed_generator = random.SeedGenerator(seed)
-        self.built = True
 
     def compute_output_shape(self, input_shape: tuple) -> tuple:
         return tuple(input_shape)

@@ -32,7 +32,6 @@ class _SpatialDropout(Layer):
         self._channel_axis = au.channel_axis(self.data_format, self._rank + 2)
         if self.rate > 0:
             self.seed_generator = random.SeedGenerator(seed)
-        self.built = True
 
     def _noise_shape(self, inputs: Any) -> tuple:
         shape = tuple(inputs.shape)

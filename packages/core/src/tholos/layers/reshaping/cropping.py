@@ -31,7 +31,6 @@ class _Cropping(Layer):
         for ax, (before, after) in zip(self._axes, self.cropping):
             slices[ax] = slice(before, -after if after else None)
         self._slices = tuple(slices)
-        self.built = True
 
     def _check(self, input_shape: tuple) -> None:
         for ax, (before, after) in zip(self._axes, self.cropping):

@@ -28,7 +28,6 @@ class _UpSampling(Layer):
         self.data_format = au.standardize_data_format(data_format, layer=name)
         self.input_spec = InputSpec(ndim=self._rank + 2)
         self._axes = au.spatial_axes(self.data_format, self._rank + 2)
-        self.built = True
 
     def call(self, inputs: Any) -> Any:
         outputs = inputs

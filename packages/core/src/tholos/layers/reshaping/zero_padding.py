@@ -29,7 +29,6 @@ class _ZeroPadding(Layer):
         for ax, pair in zip(au.spatial_axes(self.data_format, self._rank + 2), self.padding):
             pad[ax] = list(pair)
         self._pad_width = pad
-        self.built = True
 
     def call(self, inputs: Any) -> Any:
         return ops.pad(inputs, self._pad_width)

@@ -34,8 +34,9 @@ def _lr_tensor(value: Any) -> Any:
 
 def _check_positive(name: str, cls: str, value: Any) -> None:
     if value <= 0:
-        raise OpInputError(f"{cls}: `{name}` must be > 0.", expected=f"{name} > 0",
-                           received=repr(value))
+        raise OpInputError(
+            f"{cls}: `{name}` must be > 0.", expected=f"{name} > 0", received=repr(value)
+        )
 
 
 @register_builtin(_MODULE)
@@ -58,8 +59,14 @@ class ExponentialDecay(LearningRateSchedule):
     """``initial_learning_rate * decay_rate ** (step / decay_steps)`` (the exponent is
     floored when ``staircase``)."""
 
-    def __init__(self, initial_learning_rate: float, decay_steps: int, decay_rate: float,
-                 staircase: bool = False, name: str = "ExponentialDecay") -> None:
+    def __init__(
+        self,
+        initial_learning_rate: float,
+        decay_steps: int,
+        decay_rate: float,
+        staircase: bool = False,
+        name: str = "ExponentialDecay",
+    ) -> None:
         _check_positive("decay_steps", type(self).__name__, decay_steps)
         self.initial_learning_rate = initial_learning_rate
         self.decay_steps = decay_steps
@@ -76,9 +83,13 @@ class ExponentialDecay(LearningRateSchedule):
         return lr * ops.power(ops.cast(self.decay_rate, dt), p)
 
     def get_config(self) -> dict[str, Any]:
-        return {"initial_learning_rate": self.initial_learning_rate,
-                "decay_steps": self.decay_steps, "decay_rate": self.decay_rate,
-                "staircase": self.staircase, "name": self.name}
+        return {
+            "initial_learning_rate": self.initial_learning_rate,
+            "decay_steps": self.decay_steps,
+            "decay_rate": self.decay_rate,
+            "staircase": self.staircase,
+            "name": self.name,
+        }
 
 
 @register_builtin(_MODULE)
@@ -102,9 +113,8 @@ class PiecewiseConstantDecay(LearningRateSchedule):
         values = [_lr_tensor(v) for v in self.values]
         result = values[0]
         for boundary, value in zip(self.boundaries, values[1:]):
-            above = ops.greater(ops.cast(step, "float64") if _wide(step) else step,
-                                ops.cast(boundary, dtype_of(step)) if not _wide(step)
-                                else ops.cast(boundary, "float64"))
+            # Boundaries are compared in the step's dtype.
+            above = ops.greater(step, ops.cast(boundary, dtype_of(step)))
             result = ops.where(above, value, result)
         return result
 
@@ -112,19 +122,20 @@ class PiecewiseConstantDecay(LearningRateSchedule):
         return {"boundaries": self.boundaries, "values": self.values, "name": self.name}
 
 
-def _wide(step: Any) -> bool:
-    """Compare in float64 when the step is an integer (boundaries may be fractional)."""
-    return dtype_of(step) not in ("float16", "bfloat16", "float32", "float64")
-
-
 @register_builtin(_MODULE)
 class PolynomialDecay(LearningRateSchedule):
     """``(initial - end) * (1 - step / decay_steps) ** power + end``; the step is capped at
     ``decay_steps``, or with ``cycle`` ``decay_steps`` grows to the next multiple above it."""
 
-    def __init__(self, initial_learning_rate: float, decay_steps: int,
-                 end_learning_rate: float = 0.0001, power: float = 1.0, cycle: bool = False,
-                 name: str = "PolynomialDecay") -> None:
+    def __init__(
+        self,
+        initial_learning_rate: float,
+        decay_steps: int,
+        end_learning_rate: float = 0.0001,
+        power: float = 1.0,
+        cycle: bool = False,
+        name: str = "PolynomialDecay",
+    ) -> None:
         _check_positive("decay_steps", type(self).__name__, decay_steps)
         self.initial_learning_rate = initial_learning_rate
         self.decay_steps = decay_steps
@@ -141,8 +152,9 @@ class PolynomialDecay(LearningRateSchedule):
         step = ops.cast(step, dt)
         decay_steps = ops.cast(self.decay_steps, dt)
         if self.cycle:
-            multiplier = ops.where(ops.equal(step, 0), ops.ones_like(step),
-                                   ops.ceil(step / decay_steps))
+            multiplier = ops.where(
+                ops.equal(step, 0), ops.ones_like(step), ops.ceil(step / decay_steps)
+            )
             decay_steps = decay_steps * multiplier
         else:
             step = ops.minimum(step, decay_steps)
@@ -150,9 +162,14 @@ class PolynomialDecay(LearningRateSchedule):
         return (lr - end) * ops.power(1.0 - p, power) + end
 
     def get_config(self) -> dict[str, Any]:
-        return {"initial_learning_rate": self.initial_learning_rate,
-                "decay_steps": self.decay_steps, "end_learning_rate": self.end_learning_rate,
-                "power": self.power, "cycle": self.cycle, "name": self.name}
+        return {
+            "initial_learning_rate": self.initial_learning_rate,
+            "decay_steps": self.decay_steps,
+            "end_learning_rate": self.end_learning_rate,
+            "power": self.power,
+            "cycle": self.cycle,
+            "name": self.name,
+        }
 
 
 @register_builtin(_MODULE)
@@ -160,8 +177,14 @@ class InverseTimeDecay(LearningRateSchedule):
     """``initial_learning_rate / (1 + decay_rate * step / decay_steps)`` (the ratio floored
     when ``staircase``)."""
 
-    def __init__(self, initial_learning_rate: float, decay_steps: int, decay_rate: float,
-                 staircase: bool = False, name: str = "InverseTimeDecay") -> None:
+    def __init__(
+        self,
+        initial_learning_rate: float,
+        decay_steps: int,
+        decay_rate: float,
+        staircase: bool = False,
+        name: str = "InverseTimeDecay",
+    ) -> None:
         _check_positive("decay_steps", type(self).__name__, decay_steps)
         self.initial_learning_rate = initial_learning_rate
         self.decay_steps = decay_steps
@@ -178,9 +201,13 @@ class InverseTimeDecay(LearningRateSchedule):
         return lr / (1.0 + ops.cast(self.decay_rate, dt) * p)
 
     def get_config(self) -> dict[str, Any]:
-        return {"initial_learning_rate": self.initial_learning_rate,
-                "decay_steps": self.decay_steps, "decay_rate": self.decay_rate,
-                "staircase": self.staircase, "name": self.name}
+        return {
+            "initial_learning_rate": self.initial_learning_rate,
+            "decay_steps": self.decay_steps,
+            "decay_rate": self.decay_rate,
+            "staircase": self.staircase,
+            "name": self.name,
+        }
 
 
 @register_builtin(_MODULE)
@@ -194,9 +221,15 @@ class CosineDecay(LearningRateSchedule):
     ``warmup_target`` over the next ``decay_steps``.
     """
 
-    def __init__(self, initial_learning_rate: float, decay_steps: int, alpha: float = 0.0,
-                 name: str = "CosineDecay", warmup_target: float | None = None,
-                 warmup_steps: int = 0) -> None:
+    def __init__(
+        self,
+        initial_learning_rate: float,
+        decay_steps: int,
+        alpha: float = 0.0,
+        name: str = "CosineDecay",
+        warmup_target: float | None = None,
+        warmup_steps: int = 0,
+    ) -> None:
         _check_positive("decay_steps", type(self).__name__, decay_steps)
         self.initial_learning_rate = initial_learning_rate
         self.decay_steps = decay_steps
@@ -226,9 +259,14 @@ class CosineDecay(LearningRateSchedule):
         return ops.where(step < warmup_steps, warming, decaying)
 
     def get_config(self) -> dict[str, Any]:
-        return {"initial_learning_rate": self.initial_learning_rate,
-                "decay_steps": self.decay_steps, "alpha": self.alpha, "name": self.name,
-                "warmup_target": self.warmup_target, "warmup_steps": self.warmup_steps}
+        return {
+            "initial_learning_rate": self.initial_learning_rate,
+            "decay_steps": self.decay_steps,
+            "alpha": self.alpha,
+            "name": self.name,
+            "warmup_target": self.warmup_target,
+            "warmup_steps": self.warmup_steps,
+        }
 
 
 @register_builtin(_MODULE)
@@ -236,8 +274,15 @@ class CosineDecayRestarts(LearningRateSchedule):
     """Cosine decay with warm restarts (SGDR, Loshchilov & Hutter): period ``i`` lasts
     ``first_decay_steps * t_mul ** i`` steps and starts from ``initial * m_mul ** i``."""
 
-    def __init__(self, initial_learning_rate: float, first_decay_steps: int, t_mul: float = 2.0,
-                 m_mul: float = 1.0, alpha: float = 0.0, name: str = "SGDRDecay") -> None:
+    def __init__(
+        self,
+        initial_learning_rate: float,
+        first_decay_steps: int,
+        t_mul: float = 2.0,
+        m_mul: float = 1.0,
+        alpha: float = 0.0,
+        name: str = "SGDRDecay",
+    ) -> None:
         _check_positive("first_decay_steps", type(self).__name__, first_decay_steps)
         self.initial_learning_rate = initial_learning_rate
         self.first_decay_steps = first_decay_steps
@@ -264,6 +309,11 @@ class CosineDecayRestarts(LearningRateSchedule):
         return lr * ((1.0 - self.alpha) * cosine + self.alpha)
 
     def get_config(self) -> dict[str, Any]:
-        return {"initial_learning_rate": self.initial_learning_rate,
-                "first_decay_steps": self.first_decay_steps, "t_mul": self._t_mul,
-                "m_mul": self._m_mul, "alpha": self.alpha, "name": self.name}
+        return {
+            "initial_learning_rate": self.initial_learning_rate,
+            "first_decay_steps": self.first_decay_steps,
+            "t_mul": self._t_mul,
+            "m_mul": self._m_mul,
+            "alpha": self.alpha,
+            "name": self.name,
+        }

@@ -31,7 +31,7 @@ class ArrayDataAdapter(DataAdapter):
 
     ``shuffle``: ``True`` reshuffles all samples every epoch, ``"batch"`` shuffles the order of
     batch-sized chunks, ``False`` keeps the order. The last batch may be partial. With
-    ``steps`` set, iteration wraps around into a fresh pass over the data as needed.
+    ``steps`` set, the epoch iterator continues into a fresh pass over the data as needed.
 
     >>> adapter = ArrayDataAdapter(np.arange(5.0), np.arange(5), batch_size=2)
     >>> [batch[1].tolist() for batch in adapter.get_numpy_iterator()]
@@ -105,23 +105,13 @@ class ArrayDataAdapter(DataAdapter):
         return order
 
     def get_numpy_iterator(self) -> Iterator[Any]:
-        produced = 0
-        while True:
-            order = self._order()
-            for start in range(0, self._size, self._batch_size):
-                if self._steps is not None and produced >= self._steps:
-                    return
-                index = order[start:start + self._batch_size]
-                if self._shuffle is False and index[-1] - index[0] == len(index) - 1:
-                    sl = slice(int(index[0]), int(index[-1]) + 1)
-                    yield tree.map_structure(lambda a, s=sl: None if a is None else a[s],
-                                             self._data)
-                else:
-                    yield tree.map_structure(lambda a, i=index: None if a is None else a[i],
-                                             self._data)
-                produced += 1
-            if self._steps is None:
-                return
+        """One pass over the data (the epoch iterator restarts it when ``steps`` needs more)."""
+        order = self._order()
+        for start in range(0, self._size, self._batch_size):
+            index = order[start:start + self._batch_size]
+            if not self._shuffle:
+                index = slice(start, start + self._batch_size)
+            yield tree.map_structure(lambda a, i=index: None if a is None else a[i], self._data)
 
 
 __all__ = ["ArrayDataAdapter"]
