@@ -70,6 +70,8 @@ def to_array(x, dtype=None):
 def cast(x, dtype):
     """Cast ``x`` (array or box) to ``dtype``; a no-op when it already has it."""
     dtype = standardize_dtype(dtype)
+    if type(x) in (bool, int, float, complex) or isinstance(x, (list, tuple)):
+        return np.asarray(x, dtype=dtype)  # straight from the Python value: no float32 detour
     x = to_array(x)
     if dtype_name(x) == dtype:
         return x

@@ -208,6 +208,8 @@ def dtype(x):
 
 
 def cast(x, dtype):
+    if type(x) in (bool, int, float, complex):  # straight from the Python value, no rounding
+        return onp.asarray(x, dtype=standardize_dtype(dtype))
     return _cast(convert_to_tensor(x), standardize_dtype(dtype))
 
 

@@ -13,7 +13,53 @@ from typing import Any
 import numpy as np
 from autograd import make_vjp
 from autograd.tracer import getval
+
 from tholos import tree
+
+_BINARY_DUNDERS = (
+    "add",
+    "sub",
+    "mul",
+    "truediv",
+    "floordiv",
+    "mod",
+    "pow",
+    "matmul",
+)
+
+
+def _let_boxes_see_variables() -> None:
+    """Make ``traced_array + variable`` differentiate through the variable.
+
+    Python tries the left operand first, so ``box + variable`` runs autograd's
+    ``ArrayBox.__add__``, which hands the Variable to NumPy; NumPy reads it through
+    ``__array__`` (its concrete value), silently dropping the gradient path even inside a
+    :class:`StatelessScope` that maps the variable to a traced value. We substitute
+    ``variable.value`` (the traced value inside the scope) before autograd sees it.
+    Idempotent.
+    """
+    from autograd.numpy.numpy_boxes import ArrayBox
+
+    from tholos.backend import Variable
+
+    if getattr(ArrayBox, "_tholos_variables_patched", False):
+        return
+    for stem in _BINARY_DUNDERS:
+        for name in (f"__{stem}__", f"__r{stem}__"):
+            original = getattr(ArrayBox, name, None)
+            if original is None:
+                continue
+
+            def method(self, other, _original=original):
+                if isinstance(other, Variable):
+                    other = other.value
+                return _original(self, other)
+
+            setattr(ArrayBox, name, method)
+    ArrayBox._tholos_variables_patched = True
+
+
+_let_boxes_see_variables()
 
 
 def _concrete(x: Any) -> Any:

@@ -85,15 +85,50 @@ class ConfigError(TholosError, ValueError):
     """A configuration value (file, environment variable or argument) is invalid."""
 
 
+class SavingError(TholosError, ValueError):
+    """Saving or loading a model file failed (base class of the saving errors)."""
+
+
+class CorruptArchiveError(SavingError):
+    """A model or weights file is not readable: not a zip/HDF5 file, truncated, a member
+    missing, a checksum mismatch or malformed JSON."""
+
+
+class UnsafeArchiveError(SavingError):
+    """A file was refused for security reasons before anything in it was used: a zip member
+    with an absolute path or ``..``, a decompression or shape bomb, an HDF5 external link,
+    external or virtual dataset, or a config naming an outside file, URL or module function."""
+
+
+class UnsafeDeserializationError(UnsafeArchiveError):
+    """The file holds Python code (a ``Lambda`` function); load it only if you trust it, with
+    ``safe_mode=False``."""
+
+
+class ModelConfigError(SavingError, ConfigError):
+    """The model's ``config.json`` describes something tholos cannot rebuild (for example a
+    class that is not registered)."""
+
+
+class WeightsMismatchError(SavingError):
+    """Saved weights do not fit the model (a missing weight, a wrong count or shape)."""
+
+
 __all__ = [
     "BackendError",
     "BackendLoadError",
     "BackendNotFoundError",
     "BackendValidationError",
     "ConfigError",
+    "CorruptArchiveError",
     "DtypeError",
+    "ModelConfigError",
     "OpInputError",
     "OpTypeError",
+    "SavingError",
     "TholosError",
+    "UnsafeArchiveError",
+    "UnsafeDeserializationError",
     "UnsupportedOpError",
+    "WeightsMismatchError",
 ]

@@ -259,8 +259,9 @@ def test_checkpoint_save_best_only_calls_save(tmp_path):
 def test_checkpoint_batch_frequency(tmp_path):
     model = FakeModel()
     model.save_weights = lambda path, overwrite=True: model.saved.append(os.path.basename(path))
-    cb = ModelCheckpoint(str(tmp_path / "w-{epoch}-{batch}.weights.h5"), save_weights_only=True,
-                         save_freq=2)
+    cb = ModelCheckpoint(
+        str(tmp_path / "w-{epoch}-{batch}.weights.h5"), save_weights_only=True, save_freq=2
+    )
     cb.set_model(model)
     cb.on_epoch_begin(0)
     for batch in range(5):
@@ -335,8 +336,12 @@ def test_tensorboard_event_files_parse_back_with_valid_crcs(tmp_path):
     assert train_file.startswith("events.out.tfevents.")
     events = tfevents.read_events(str(tmp_path / "train" / train_file))
     assert events[0]["file_version"] == "brain.Event:2"
-    scalars = {(v["tag"], e["step"]): v["simple_value"] for e in events for v in e["values"]
-               if "simple_value" in v}
+    scalars = {
+        (v["tag"], e["step"]): v["simple_value"]
+        for e in events
+        for v in e["values"]
+        if "simple_value" in v
+    }
     assert scalars == {
         ("batch_loss", 2): pytest.approx(0.5),
         ("batch_loss", 4): pytest.approx(0.25),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+
 from tholos import KerasTensor, ops
 from tholos.errors import ConfigError, OpInputError
 from tholos.layers.core.einsum_dense import EinsumDense, analyze_einsum

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+
 from tholos import KerasTensor, ops
 from tholos.errors import ConfigError
 from tholos.layers.core.embedding import Embedding

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+
 from tholos import KerasTensor, ops
 from tholos.errors import ConfigError, OpInputError
 from tholos.layers.core.einsum_dense import EinsumDense
@@ -475,6 +476,8 @@ def test_constructor_errors():
 def test_call_errors(x):
     with pytest.raises(OpInputError, match="sequence"):
         LSTM(2)(np.ones((2, 3)))
+    with pytest.raises(OpInputError, match="no timesteps"):
+        GRU(2)(np.ones((2, 0, 3)))
     layer = LSTM(2)
     with pytest.raises(OpInputError, match="initial states"):
         layer(x, initial_state=[np.zeros((B, 2))])

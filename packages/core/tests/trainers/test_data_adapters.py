@@ -60,8 +60,13 @@ def test_nested_dict_and_list_inputs_and_python_lists():
 
 def test_sample_weight_and_class_weight():
     y = np.array([0, 1, 1, 2])
-    adapter = ArrayDataAdapter(np.zeros((4, 1)), y, class_weight={0: 1.0, 1: 2.0, 2: 4.0},
-                               sample_weight=np.array([1.0, 1.0, 0.5, 1.0]), batch_size=4)
+    adapter = ArrayDataAdapter(
+        np.zeros((4, 1)),
+        y,
+        class_weight={0: 1.0, 1: 2.0, 2: 4.0},
+        sample_weight=np.array([1.0, 1.0, 0.5, 1.0]),
+        batch_size=4,
+    )
     (batch,) = batches(adapter)
     assert batch[2].tolist() == [1.0, 2.0, 1.0, 4.0]
     onehot = np.eye(3)[y]
@@ -87,6 +92,7 @@ def test_train_validation_split_takes_last_fraction():
     y = np.arange(10) * 10
     (tx, ty, tw), (vx, vy, vw) = train_validation_split((x, y, None), 0.3)
     assert tx.tolist() == list(range(7)) and vx.tolist() == [7, 8, 9]
+    assert ty.tolist() == [0, 10, 20, 30, 40, 50, 60]
     assert vy.tolist() == [70, 80, 90] and tw is None and vw is None
     with pytest.raises(DataError):
         train_validation_split((x, y, None), 0.95)
@@ -121,8 +127,9 @@ def test_generator_adapter_and_epoch_iterator_out_of_data():
 def test_epoch_iterator_steps_per_execution_and_wrapping_steps():
     x = np.arange(10)
     iterator = EpochIterator(x, x, batch_size=3, steps_per_execution=2)
-    groups = [(b, e, [batch[0].tolist() for batch in bs]) for b, e, bs in
-              iterator.enumerate_epoch()]
+    groups = [
+        (b, e, [batch[0].tolist() for batch in bs]) for b, e, bs in iterator.enumerate_epoch()
+    ]
     assert groups == [(0, 1, [[0, 1, 2], [3, 4, 5]]), (2, 3, [[6, 7, 8], [9]])]
     iterator = EpochIterator(x, x, batch_size=4, steps_per_epoch=2)
     epoch1 = [bs[0][0].tolist() for _, _, bs in iterator.enumerate_epoch()]

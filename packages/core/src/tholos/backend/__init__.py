@@ -72,14 +72,11 @@ def is_tensor(x: object) -> bool:
 
 def clear_session() -> None:
     """Reset global state: layer name counters and the global seed generator."""
+    from tholos.ops.operation import reset_uids
     from tholos.random import seed_generator
 
     seed_generator._global_generator = None
-    for hook in _CLEAR_SESSION_HOOKS:
-        hook()
-
-
-_CLEAR_SESSION_HOOKS: list = []
+    reset_uids()
 
 __all__ = [
     "AutocastScope",

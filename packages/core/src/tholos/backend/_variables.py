@@ -49,6 +49,10 @@ class Variable:
     ((2,), 'float32', 'w')
     """
 
+    # ``ndarray <op> variable`` defers to our reflected operators (which read ``value``, a
+    # traced value inside a StatelessScope) instead of NumPy reading us through __array__.
+    __array_priority__ = 100
+
     def __new__(cls, *args: Any, **kwargs: Any) -> Variable:
         if cls is Variable:
             from tholos.backend._state import current

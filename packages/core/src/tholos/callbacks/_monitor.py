@@ -50,8 +50,9 @@ def monitored_value(logs: dict | None, monitor: str, owner: str) -> float | None
 def check_positive(name: str, value: Any, owner: str) -> None:
     if value is None or (isinstance(value, (int, float)) and value >= 0 and not math.isnan(value)):
         return
-    raise ConfigError(f"{owner}: {name} must be non-negative.", expected=">= 0",
-                      received=repr(value))
+    raise ConfigError(
+        f"{owner}: {name} must be non-negative.", expected=">= 0", received=repr(value)
+    )
 
 
 def get_learning_rate(model: Any) -> float:

@@ -121,9 +121,13 @@ def histogram_proto(values: Any, bins: int = 30) -> bytes:
             counts, edges = np.histogram(values, bins=bins, range=(low, high))
             limits, counts = edges[1:], counts.astype(np.float64)
     return (
-        _double(1, low) + _double(2, high) + _double(3, float(values.size))
-        + _double(4, float(values.sum())) + _double(5, float(np.square(values).sum()))
-        + _packed_doubles(6, limits) + _packed_doubles(7, counts)
+        _double(1, low)
+        + _double(2, high)
+        + _double(3, float(values.size))
+        + _double(4, float(values.sum()))
+        + _double(5, float(np.square(values).sum()))
+        + _packed_doubles(6, limits)
+        + _packed_doubles(7, counts)
     )
 
 
@@ -137,8 +141,12 @@ def histogram_value(tag: str, values: Any, bins: int = 30) -> bytes:
     return _bytes(1, tag.encode("utf-8")) + _bytes(5, histogram_proto(values, bins))
 
 
-def event(step: int, values: list[bytes] | None = None, file_version: str | None = None,
-          wall_time: float | None = None) -> bytes:
+def event(
+    step: int,
+    values: list[bytes] | None = None,
+    file_version: str | None = None,
+    wall_time: float | None = None,
+) -> bytes:
     """Serialized ``Event``: a file-version header or a summary of ``values``."""
     data = _double(1, time.time() if wall_time is None else wall_time) + _int(2, step)
     if file_version is not None:
@@ -151,8 +159,12 @@ def event(step: int, values: list[bytes] | None = None, file_version: str | None
 def record(data: bytes) -> bytes:
     """One framed record of the event file."""
     header = struct.pack("<Q", len(data))
-    return (header + struct.pack("<I", masked_crc32c(header)) + data
-            + struct.pack("<I", masked_crc32c(data)))
+    return (
+        header
+        + struct.pack("<I", masked_crc32c(header))
+        + data
+        + struct.pack("<I", masked_crc32c(data))
+    )
 
 
 class EventFileWriter:
@@ -163,8 +175,10 @@ class EventFileWriter:
     def __init__(self, logdir: str) -> None:
         os.makedirs(logdir, exist_ok=True)
         EventFileWriter._counter += 1
-        name = (f"events.out.tfevents.{int(time.time())}.{socket.gethostname()}."
-                f"{os.getpid()}.{EventFileWriter._counter}")
+        name = (
+            f"events.out.tfevents.{int(time.time())}.{socket.gethostname()}."
+            f"{os.getpid()}.{EventFileWriter._counter}"
+        )
         self.path = os.path.join(logdir, name)
         self._file = open(self.path, "ab")
         self._write(event(0, file_version="brain.Event:2"))
@@ -202,15 +216,15 @@ def iter_records(path: str) -> Iterator[bytes]:
     while pos < len(blob):
         if pos + 12 > len(blob):
             raise CorruptEventFileError(f"{path}: truncated record header at byte {pos}")
-        header = blob[pos:pos + 8]
+        header = blob[pos : pos + 8]
         (length,) = struct.unpack("<Q", header)
-        (header_crc,) = struct.unpack("<I", blob[pos + 8:pos + 12])
+        (header_crc,) = struct.unpack("<I", blob[pos + 8 : pos + 12])
         if header_crc != masked_crc32c(header):
             raise CorruptEventFileError(f"{path}: bad length CRC at byte {pos}")
-        data = blob[pos + 12:pos + 12 + length]
+        data = blob[pos + 12 : pos + 12 + length]
         if len(data) != length or pos + 16 + length > len(blob):
             raise CorruptEventFileError(f"{path}: truncated record at byte {pos}")
-        (data_crc,) = struct.unpack("<I", blob[pos + 12 + length:pos + 16 + length])
+        (data_crc,) = struct.unpack("<I", blob[pos + 12 + length : pos + 16 + length])
         if data_crc != masked_crc32c(data):
             raise CorruptEventFileError(f"{path}: bad data CRC at byte {pos}")
         yield data
@@ -236,14 +250,14 @@ def _fields(data: bytes) -> Iterator[tuple[int, int, Any]]:
         if wire == 0:
             value, pos = _read_varint(data, pos)
         elif wire == 1:
-            value = data[pos:pos + 8]
+            value = data[pos : pos + 8]
             pos += 8
         elif wire == 2:
             size, pos = _read_varint(data, pos)
-            value = data[pos:pos + size]
+            value = data[pos : pos + size]
             pos += size
         elif wire == 5:
-            value = data[pos:pos + 4]
+            value = data[pos : pos + 4]
             pos += 4
         else:
             raise CorruptEventFileError(f"unsupported protobuf wire type {wire}")

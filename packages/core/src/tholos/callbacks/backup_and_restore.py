@@ -44,10 +44,12 @@ class BackupAndRestore(Callback):
     ) -> None:
         super().__init__()
         if not backup_dir:
-            raise ConfigError("BackupAndRestore needs a backup_dir.", expected="a directory path",
-                              received=repr(backup_dir))
-        if save_freq not in ("epoch", False) and not (isinstance(save_freq, int)
-                                                      and save_freq > 0):
+            raise ConfigError(
+                "BackupAndRestore needs a backup_dir.",
+                expected="a directory path",
+                received=repr(backup_dir),
+            )
+        if save_freq not in ("epoch", False) and not (isinstance(save_freq, int) and save_freq > 0):
             raise ConfigError(
                 "BackupAndRestore: invalid save_freq.",
                 expected="'epoch', False or a positive integer",

@@ -76,8 +76,7 @@ class EarlyStopping(Callback):
                 self.best_weights = self.model.get_weights()
             # The wait only restarts once the value also beats the baseline: a model that
             # keeps improving without ever reaching the baseline stops after `patience`.
-            if self.baseline is None or improved(current, self.baseline, self.mode,
-                                                 self.min_delta):
+            if self.baseline is None or improved(current, self.baseline, self.mode, self.min_delta):
                 self.wait = 0
                 return
         if self.wait >= self.patience and epoch > 0:

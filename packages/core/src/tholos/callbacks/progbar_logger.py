@@ -42,10 +42,8 @@ class ProgbarLogger(Callback):
 
     def _update(self, batch: int, logs: dict | None) -> None:
         self.seen = batch + 1
-        if self.verbose == 1:
-            self._bar().update(self.seen, list((logs or {}).items()), finalize=False)
-        else:
-            self._bar()  # verbose=2 prints only at the end; start the clock now
+        # verbose=2 only prints when finalized, but the bar still needs the step times.
+        self._bar().update(self.seen, list((logs or {}).items()), finalize=False)
 
     def _finalize(self, logs: dict | None) -> None:
         bar = self._bar()

@@ -55,9 +55,11 @@ class TensorBoard(Callback):
         if update_freq == "batch":
             update_freq = 1
         if update_freq != "epoch" and not (isinstance(update_freq, int) and update_freq > 0):
-            raise ConfigError("TensorBoard: invalid update_freq.",
-                              expected="'epoch', 'batch' or a positive integer",
-                              received=repr(update_freq))
+            raise ConfigError(
+                "TensorBoard: invalid update_freq.",
+                expected="'epoch', 'batch' or a positive integer",
+                received=repr(update_freq),
+            )
         if write_images or profile_batch or embeddings_freq:
             warnings.warn(
                 "TensorBoard: images, profiling and embeddings are not written by tholos; "

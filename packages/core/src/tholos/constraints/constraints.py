@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 from tholos import ops
-from tholos.backend.dtypes import standardize_dtype
 from tholos.saving.serialization import register_builtin
 
 _register = register_builtin("tholos.constraints")
@@ -33,7 +32,7 @@ class Constraint:
         return {}
 
     @classmethod
-    def from_config(cls, config: dict[str, Any]) -> "Constraint":
+    def from_config(cls, config: dict[str, Any]) -> Constraint:
         return cls(**config)
 
 
@@ -85,8 +84,7 @@ class NonNeg(Constraint):
 
     def __call__(self, w: Any) -> Any:
         w = ops.convert_to_tensor(w)
-        dtype = standardize_dtype(w.dtype)
-        return ops.multiply(w, ops.cast(ops.greater_equal(w, 0), dtype))
+        return ops.where(ops.less(w, 0), ops.zeros_like(w), w)
 
 
 @_register

@@ -81,7 +81,7 @@ class DTypePolicy:
         return {"name": self._name}
 
     @classmethod
-    def from_config(cls, config: dict[str, Any]) -> "DTypePolicy":
+    def from_config(cls, config: dict[str, Any]) -> DTypePolicy:
         return cls(**config)
 
     def __eq__(self, other: object) -> bool:

@@ -68,10 +68,10 @@ class Initializer:
         return {}
 
     @classmethod
-    def from_config(cls, config: dict[str, Any]) -> "Initializer":
+    def from_config(cls, config: dict[str, Any]) -> Initializer:
         return cls(**config)
 
-    def clone(self) -> "Initializer":
+    def clone(self) -> Initializer:
         return type(self).from_config(self.get_config())
 
     def __repr__(self) -> str:

@@ -90,7 +90,7 @@ class InputSpec:
         }
 
     @classmethod
-    def from_config(cls, config: dict[str, Any]) -> "InputSpec":
+    def from_config(cls, config: dict[str, Any]) -> InputSpec:
         return cls(**config)
 
 
@@ -110,6 +110,10 @@ def _shape_of(x: Any) -> tuple | None:
         return tuple(None if d is None else int(d) for d in shape)
     except TypeError:
         return tuple(shape)
+
+
+def _squeeze_last(shape: tuple) -> tuple:
+    return shape[:-1] if shape and shape[-1] == 1 else shape
 
 
 def _fail(layer_name: str, index: int, what: str, expected: str, shape: Any) -> OpInputError:
@@ -181,10 +185,13 @@ def assert_input_compatibility(input_spec: Any, inputs: Any, layer_name: str) ->
                 raise _fail(layer_name, index, f"axis {axis} must have size {size}",
                             f"shape[{axis}] == {size}", shape)
         if spec.shape is not None:
-            if ndim != len(spec.shape):
+            want_shape, got_shape = spec.shape, shape
+            if spec.allow_last_axis_squeeze and len(want_shape) != len(got_shape):
+                want_shape, got_shape = _squeeze_last(want_shape), _squeeze_last(got_shape)
+            if len(got_shape) != len(want_shape):
                 raise _fail(layer_name, index, f"expected shape={spec.shape}",
                             str(spec.shape), shape)
-            for want, got in zip(spec.shape, shape):
+            for want, got in zip(want_shape, got_shape):
                 if want is not None and got is not None and want != got:
                     raise _fail(layer_name, index, f"expected shape={spec.shape}",
                                 str(spec.shape), shape)

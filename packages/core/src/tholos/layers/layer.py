@@ -29,12 +29,13 @@ from __future__ import annotations
 import inspect
 import math
 import threading
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
-from tholos import ops, tree
 from tholos import dtype_policies as _policies
+from tholos import ops, tree
 from tholos.backend import _stateless
 from tholos.backend._stateless import (
     AutocastScope,
@@ -55,7 +56,7 @@ from tholos.random.seed_generator import SeedGenerator
 from tholos.saving.serialization import register_builtin, serialize_object
 
 _UNTRACKED = frozenset(
-    ("_inbound_nodes", "_outbound_nodes", "name", "built", "input_spec", "_trainable")
+    ("_inbound_nodes", "_outbound_nodes", "name", "built", "_trainable")
 )
 _ALLOWED_INIT_KWARGS = ("input_shape", "input_dim", "batch_input_shape", "batch_size", "weights")
 
@@ -64,7 +65,7 @@ _ALLOWED_INIT_KWARGS = ("input_shape", "input_dim", "batch_input_shape", "batch_
 
 
 class _CallContext:
-    __slots__ = ("training", "symbolic", "entry")
+    __slots__ = ("entry", "symbolic", "training")
 
     def __init__(self, entry: Layer) -> None:
         self.training: Any = None
@@ -86,7 +87,7 @@ _layers_with_losses: dict[int, Layer] = {}
 class _CallInfo:
     """What a class's ``call`` signature accepts (computed once per class)."""
 
-    __slots__ = ("signature", "training", "training_default", "mask", "var_kwargs", "names")
+    __slots__ = ("mask", "names", "signature", "training", "training_default", "var_kwargs")
 
     def __init__(self, fn: Callable[..., Any]) -> None:
         sig = inspect.signature(fn)
@@ -209,7 +210,9 @@ def _is_shape(value: Any) -> bool:
 def _map_shapes(value: Any) -> Any:
     """Shapes of every tensor in a structure (non-tensors stay)."""
     if isinstance(value, (list, tuple)) and not _has_shape(value):
-        return type(value)(_map_shapes(v) for v in value) if not hasattr(value, "_fields") else value
+        if hasattr(value, "_fields"):
+            return value
+        return type(value)(_map_shapes(v) for v in value)
     if isinstance(value, dict):
         return {k: _map_shapes(v) for k, v in value.items()}
     if _has_shape(value):
@@ -260,12 +263,13 @@ class Layer(Operation):
         d["_weight_regularizers"] = []
         d["_tracking"] = True
         d["_init_config"] = None
-        if cls.get_config is Layer.get_config:
+        if getattr(cls.get_config, "_tholos_default_config", False):
             try:
                 bound = inspect.signature(cls.__init__).bind(None, *args, **kwargs)
             except TypeError:
                 bound = None
             if bound is not None:
+                bound.apply_defaults()
                 config: dict[str, Any] = {}
                 for name, value in list(bound.arguments.items())[1:]:
                     param = bound.signature.parameters[name]
@@ -304,6 +308,7 @@ class Layer(Operation):
         set_(self, "_trainable", bool(trainable))
         set_(self, "autocast", bool(autocast))
         set_(self, "input_spec", None)
+        set_(self, "_checked_shape", None)
         set_(self, "_building", False)
         set_(self, "_build_shapes_dict", None)
         set_(self, "_convert_input_args", True)
@@ -322,6 +327,17 @@ class Layer(Operation):
             batch_shape = (kwargs.get("batch_size"),) + tuple(input_shape)
         set_(self, "_batch_input_shape", tuple(batch_shape) if batch_shape is not None else None)
         set_(self, "_initial_weights", kwargs.get("weights"))
+
+    # -- input spec ----------------------------------------------------------------------------
+    @property
+    def input_spec(self) -> Any:
+        """An :class:`InputSpec` (or a list of them) the inputs are checked against."""
+        return self.__dict__.get("_input_spec")
+
+    @input_spec.setter
+    def input_spec(self, value: Any) -> None:
+        object.__setattr__(self, "_input_spec", value)
+        object.__setattr__(self, "_checked_shape", None)
 
     # -- dtype policy ------------------------------------------------------------------------
     def _set_dtype_policy(self, policy: Any) -> None:
@@ -754,7 +770,11 @@ class Layer(Operation):
         )
 
     def _convert_arg(self, x: Any) -> Any:
-        if isinstance(x, (list, tuple, dict)):
+        if isinstance(x, (list, tuple)) and x and all(
+            isinstance(v, (int, float)) for v in tree.flatten(x)
+        ):
+            x = ops.convert_to_tensor(x)  # nested lists of numbers: one tensor
+        elif isinstance(x, (list, tuple, dict)):
             return tree.map_structure(self._convert_arg, x)
         if x is None or isinstance(x, (bool, int, float, str, KerasTensor)):
             return x
@@ -799,6 +819,13 @@ class Layer(Operation):
             args, kwargs = self._convert_inputs(args, kwargs)
         if not self.built:
             self._maybe_build(args, kwargs)
+        spec = self._input_spec
+        if spec is not None and args:
+            # checked again only when the input shape changes (cheap on the hot path)
+            shape = getattr(args[0], "shape", None)
+            if shape is None or shape != self._checked_shape:
+                assert_input_compatibility(spec, args[0], self.name)
+                object.__setattr__(self, "_checked_shape", shape)
         info = _CALL_INFO.get(type(self)) or _call_info(type(self))
         ctx = getattr(_tls, "ctx", None)
         entry = ctx is None
@@ -1005,7 +1032,7 @@ class Layer(Operation):
             from tholos import regularizers
 
             config["activity_regularizer"] = regularizers.serialize(self.activity_regularizer)
-        if type(self).get_config is Layer.get_config and type(self) is not Layer:
+        if getattr(type(self).get_config, "_tholos_default_config", False):
             auto = self._init_config
             if auto is None:
                 raise NotImplementedError(
@@ -1018,6 +1045,8 @@ class Layer(Operation):
                 config = {k: v for k, v in config.items() if k in params}
             config.update(auto)
         return config
+
+    get_config._tholos_default_config = True  # type: ignore[attr-defined]
 
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> Layer:

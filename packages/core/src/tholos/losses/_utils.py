@@ -54,22 +54,31 @@ def set_mask(x: Any, mask: Any) -> Any:
     return x
 
 
-def resolve_dtype(dtype: Any) -> str:
-    """The compute dtype named by ``dtype`` (a dtype, a policy or its name; ``None``: floatx)."""
-    from tholos.backend.dtypes import ALLOWED_DTYPES, floatx, standardize_dtype
+def dtype_arg(dtype: Any) -> Any:
+    """Normalize a ``dtype=`` argument: ``None``, a dtype name, or a dtype policy (config
+    dicts and non-float-dtype policy names become policy objects)."""
+    from tholos.backend.dtypes import ALLOWED_DTYPES
 
+    if dtype is None or (isinstance(dtype, str) and dtype in ALLOWED_DTYPES):
+        return dtype
+    if hasattr(dtype, "compute_dtype"):
+        return dtype
+    from tholos import dtype_policies
+
+    policy = dtype_policies.get(dtype)
+    return policy.name if policy.name in ALLOWED_DTYPES else policy
+
+
+def resolve_dtype(dtype: Any) -> str:
+    """The compute dtype named by ``dtype`` (a dtype, a policy, its name or config; ``None``:
+    floatx)."""
+    from tholos.backend.dtypes import floatx, standardize_dtype
+
+    dtype = dtype_arg(dtype)
     if dtype is None:
         return floatx()
-    compute = getattr(dtype, "compute_dtype", None)
-    if compute is not None:
-        return standardize_dtype(compute)
-    if isinstance(dtype, str) and dtype not in ALLOWED_DTYPES:
-        try:
-            from tholos import dtype_policies
-
-            return dtype_policies.get(dtype).compute_dtype
-        except Exception:
-            pass
+    if hasattr(dtype, "compute_dtype"):
+        return standardize_dtype(dtype.compute_dtype)
     return standardize_dtype(dtype)
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from tholos import ops
 from tholos.errors import OpInputError
-from tholos.losses._utils import auto_name, dtype_of, get_mask, resolve_dtype
+from tholos.losses._utils import auto_name, dtype_arg, dtype_of, get_mask, resolve_dtype
 from tholos.saving.serialization import register_builtin
 
 REDUCTIONS = ("sum", "sum_over_batch_size", "mean", "mean_with_sample_weight", None, "none")
@@ -54,10 +54,12 @@ def squeeze_or_expand_to_same_rank(x1: Any, x2: Any, expand_rank_1: bool = True)
 
 
 def _num_elements(x: Any, dtype: str) -> Any:
-    count = 1
-    for d in x.shape:
-        count *= int(d)
-    return ops.cast(count, dtype)
+    if all(isinstance(d, int) for d in x.shape):
+        count = 1
+        for d in x.shape:
+            count *= d
+        return ops.cast(count, dtype)
+    return ops.cast(ops.size(x), dtype)  # dynamic dimensions
 
 
 def _match_weight_rank(values: Any, weight: Any) -> tuple[Any, Any]:
@@ -154,7 +156,7 @@ class Loss:
     ) -> None:
         self.name = name or auto_name(self.__class__.__name__)
         self.reduction = standardize_reduction(reduction)
-        self._dtype_arg = dtype
+        self._dtype_arg = dtype_arg(dtype)
         self._dtype = resolve_dtype(dtype)
 
     @property

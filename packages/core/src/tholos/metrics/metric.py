@@ -14,7 +14,7 @@ from typing import Any
 from tholos import ops
 from tholos.backend import StatelessScope, Variable, name_scope
 from tholos.errors import OpInputError
-from tholos.losses._utils import auto_name, resolve_dtype
+from tholos.losses._utils import auto_name, dtype_arg, resolve_dtype
 from tholos.saving.serialization import register_builtin
 
 
@@ -28,7 +28,9 @@ def get_initializer(initializer: Any) -> Callable[[tuple, str], Any]:
     if initializer == "ones":
         return lambda shape, dtype: ops.ones(shape, dtype=dtype)
     if isinstance(initializer, (int, float)):
-        return lambda shape, dtype: ops.full(shape, initializer, dtype=dtype)
+        return lambda shape, dtype: ops.full(
+            shape, ops.convert_to_tensor(initializer, dtype=dtype), dtype=dtype
+        )
     try:
         from tholos import initializers
 
@@ -71,7 +73,7 @@ class Metric:
         object.__setattr__(self, "_variables", [])
         object.__setattr__(self, "_metrics", [])
         self.name = name or auto_name(self.__class__.__name__)
-        self._dtype_arg = dtype
+        self._dtype_arg = dtype_arg(dtype)
         self._dtype = resolve_dtype(dtype)
 
     # -- tracking ------------------------------------------------------------------------------

@@ -90,7 +90,7 @@ class Mean(Metric):
         if sample_weight is not None:
             num_samples = ops.sum(sample_weight)
         elif len(values.shape) >= 1:
-            num_samples = int(values.shape[0])
+            num_samples = ops.shape(values)[0]
         else:
             num_samples = 1
         self.count.assign_add(ops.cast(num_samples, self.dtype))

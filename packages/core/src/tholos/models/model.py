@@ -144,9 +144,10 @@ class Model(Trainer, Layer):
         return json.dumps(serialize_object(self), **kwargs)
 
     def get_config(self) -> dict[str, Any]:
-        if type(self).get_config is Model.get_config and type(self) is not Model:
-            return Layer.get_config(self)
-        return {"name": self.name, "trainable": self.trainable}
+        """The constructor arguments of a subclassed model (when they are plain values)."""
+        return Layer.get_config(self)
+
+    get_config._tholos_default_config = True  # type: ignore[attr-defined]
 
     @classmethod
     def from_config(cls, config: dict[str, Any], custom_objects: Any = None) -> Model:

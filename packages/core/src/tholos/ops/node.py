@@ -93,4 +93,5 @@ class Node:
         return tuple(args), kwargs
 
     def __repr__(self) -> str:
-        return f"<Node operation={getattr(self.operation, 'name', self.operation)!r} index={self.node_index}>"
+        name = getattr(self.operation, "name", self.operation)
+        return f"<Node operation={name!r} index={self.node_index}>"

@@ -140,7 +140,8 @@ class Operation:
         """The symbolic input(s) of the first call."""
         node = self._first_node("input")
         if node.call_kwargs or len(node.call_args) != 1:
-            return list(node.input_tensors) if len(node.input_tensors) != 1 else node.input_tensors[0]
+            tensors = node.input_tensors
+            return tensors[0] if len(tensors) == 1 else list(tensors)
         return node.call_args[0]
 
     @property

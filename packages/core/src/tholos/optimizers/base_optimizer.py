@@ -40,7 +40,9 @@ def _initializer(initializer: Any) -> Callable[[tuple, str], Any]:
     if initializer == "ones":
         return lambda shape, dtype: ops.ones(shape, dtype=dtype)
     if isinstance(initializer, (int, float)):
-        return lambda shape, dtype: ops.full(shape, initializer, dtype=dtype)
+        return lambda shape, dtype: ops.full(
+            shape, ops.convert_to_tensor(initializer, dtype=dtype), dtype=dtype
+        )
     from tholos import initializers  # pragma: no cover - other initializers by name
 
     return initializers.get(initializer)

@@ -41,7 +41,7 @@ class Regularizer:
         return {}
 
     @classmethod
-    def from_config(cls, config: dict[str, Any]) -> "Regularizer":
+    def from_config(cls, config: dict[str, Any]) -> Regularizer:
         return cls(**config)
 
     def __repr__(self) -> str:
@@ -122,9 +122,12 @@ class OrthogonalRegularizer(Regularizer):
         n = int(cosines.shape[0])
         if n < 2:
             return ops.multiply(ops.sum(cosines), 0.0)
-        off_diagonal = ops.multiply(ops.absolute(cosines), ops.subtract(1.0, ops.eye(n, dtype=x.dtype)))
+        off_diagonal = ops.multiply(
+            ops.absolute(cosines), ops.subtract(1.0, ops.eye(n, dtype=x.dtype))
+        )
         pairs = n * (n - 1) / 2.0
-        return ops.multiply(self.factor, ops.divide(ops.multiply(0.5, ops.sum(off_diagonal)), pairs))
+        mean_pair = ops.divide(ops.multiply(0.5, ops.sum(off_diagonal)), pairs)
+        return ops.multiply(self.factor, mean_pair)
 
     def get_config(self) -> dict[str, Any]:
         return {"factor": self.factor, "mode": self.mode}

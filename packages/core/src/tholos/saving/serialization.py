@@ -26,7 +26,8 @@ from __future__ import annotations
 import inspect
 import threading
 import types
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -151,7 +152,7 @@ class custom_object_scope:  # noqa: N801 - Keras' name
                 merged.update(objs)
         self.custom_objects = merged
 
-    def __enter__(self) -> "custom_object_scope":
+    def __enter__(self) -> custom_object_scope:
         _scopes().append(self.custom_objects)
         return self
 

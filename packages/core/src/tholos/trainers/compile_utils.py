@@ -253,9 +253,7 @@ def check_labels(y_true: Any, y_pred: Any, loss: Any, output: str) -> None:
     if not p_shape:
         return
     if "sparse_categorical" in name:
-        ok = len(t_shape) == len(p_shape) - 1 or (
-            len(t_shape) == len(p_shape) and t_shape[-1] == 1
-        )
+        ok = len(t_shape) == len(p_shape) - 1 or (len(t_shape) == len(p_shape) and t_shape[-1] == 1)
         if not ok:
             raise OpInputError(
                 f"Labels for output {output!r} do not fit loss {name!r}.",
@@ -272,8 +270,10 @@ def check_labels(y_true: Any, y_pred: Any, loss: Any, output: str) -> None:
                 hint="For integer class labels use loss='sparse_categorical_crossentropy'.",
             )
     elif len(t_shape) == len(p_shape) and t_shape[1:] != p_shape[1:]:
-        if all(a is None or b is None or a == b or a == 1 or b == 1
-               for a, b in zip(t_shape[1:], p_shape[1:])):
+        if all(
+            a is None or b is None or a == b or a == 1 or b == 1
+            for a, b in zip(t_shape[1:], p_shape[1:])
+        ):
             return
         raise OpInputError(
             f"Labels for output {output!r} do not match the predictions' shape.",
@@ -310,7 +310,7 @@ class CompileLoss:
         if loss is not None and not tree.is_nested(loss):
             _resolve_loss(loss)  # fail fast on unknown identifiers (at compile time)
         elif isinstance(loss, (list, tuple, dict)):
-            for item in (loss.values() if isinstance(loss, dict) else loss):
+            for item in loss.values() if isinstance(loss, dict) else loss:
                 if item is not None and not tree.is_nested(item):
                     _resolve_loss(item)
 
@@ -411,8 +411,9 @@ class CompileMetrics:
             out.extend(getattr(m, "variables", []))
         return out
 
-    def _entries_for(self, spec: Any, names: list[str], y_true: Any, y_pred: Any,
-                     weighted: bool) -> list[tuple[int, Any, bool]]:
+    def _entries_for(
+        self, spec: Any, names: list[str], y_true: Any, y_pred: Any, weighted: bool
+    ) -> list[tuple[int, Any, bool]]:
         if spec is None:
             return []
         flat_pred = (
@@ -422,8 +423,11 @@ class CompileMetrics:
         loss_names = self._loss_names(names, y_pred)
         if isinstance(spec, Mapping):
             per_output = _per_output(spec, names, y_pred, "metrics")
-        elif isinstance(spec, (list, tuple)) and len(names) > 1 and len(spec) == len(names) and all(
-            isinstance(s, (list, tuple)) or s is None for s in spec
+        elif (
+            isinstance(spec, (list, tuple))
+            and len(names) > 1
+            and len(spec) == len(names)
+            and all(isinstance(s, (list, tuple)) or s is None for s in spec)
         ):
             per_output = list(spec)
         elif isinstance(spec, (list, tuple)):

@@ -176,12 +176,20 @@ class Trainer:
         output_names = getattr(self, "output_names", None)
         _set(self, "optimizer", resolved_optimizer)
         _set(self, "loss", loss)
-        _set(self, "_compile_loss",
-             CompileLoss(loss, loss_weights, output_names=None, model=self)
-             if loss is not None else None)
-        _set(self, "_compile_metrics",
-             CompileMetrics(metrics, weighted_metrics, output_names=None, model=self, loss=loss)
-             if metrics is not None or weighted_metrics is not None else None)
+        _set(
+            self,
+            "_compile_loss",
+            CompileLoss(loss, loss_weights, output_names=None, model=self)
+            if loss is not None
+            else None,
+        )
+        _set(
+            self,
+            "_compile_metrics",
+            CompileMetrics(metrics, weighted_metrics, output_names=None, model=self, loss=loss)
+            if metrics is not None or weighted_metrics is not None
+            else None,
+        )
         del output_names
         _set(self, "_loss_tracker", metrics_module.Mean(name="loss"))
         _set(self, "_run_eagerly", bool(run_eagerly))
@@ -192,12 +200,21 @@ class Trainer:
         _set(self, "predict_function", None)
         _set(self, "stop_training", False)
         _set(self, "compiled", True)
-        _set(self, "_compile_config", {
-            "optimizer": optimizer, "loss": loss, "loss_weights": loss_weights,
-            "metrics": metrics, "weighted_metrics": weighted_metrics,
-            "run_eagerly": run_eagerly, "steps_per_execution": steps_per_execution,
-            "jit_compile": jit_compile, "auto_scale_loss": auto_scale_loss,
-        })
+        _set(
+            self,
+            "_compile_config",
+            {
+                "optimizer": optimizer,
+                "loss": loss,
+                "loss_weights": loss_weights,
+                "metrics": metrics,
+                "weighted_metrics": weighted_metrics,
+                "run_eagerly": run_eagerly,
+                "steps_per_execution": steps_per_execution,
+                "jit_compile": jit_compile,
+                "auto_scale_loss": auto_scale_loss,
+            },
+        )
 
     def _uses_float16(self) -> bool:
         policy = getattr(self, "dtype_policy", None)
@@ -206,8 +223,11 @@ class Trainer:
     @staticmethod
     def _resolve_jit(jit_compile: bool | str, run_eagerly: bool) -> bool:
         if jit_compile not in (True, False, "auto"):
-            raise ConfigError("jit_compile must be True, False or 'auto'.",
-                              expected="True, False or 'auto'", received=repr(jit_compile))
+            raise ConfigError(
+                "jit_compile must be True, False or 'auto'.",
+                expected="True, False or 'auto'",
+                received=repr(jit_compile),
+            )
         if run_eagerly:
             return False
         try:
@@ -215,8 +235,10 @@ class Trainer:
         except Exception:
             supported = False
         if jit_compile is True and not supported:
-            warnings.warn("jit_compile=True, but the active backend cannot compile steps; "
-                          "running eagerly.", stacklevel=3)
+            warnings.warn(
+                "jit_compile=True, but the active backend cannot compile steps; running eagerly.",
+                stacklevel=3,
+            )
         return supported and jit_compile in (True, "auto")
 
     def get_compile_config(self) -> dict[str, Any] | None:
@@ -382,8 +404,9 @@ class Trainer:
 
         def loss_fn():
             y_pred = self(x, training=True)
-            loss = self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight,
-                                     training=True)
+            loss = self.compute_loss(
+                x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=True
+            )
             unscaled = loss
             if hasattr(optimizer, "scale_loss"):
                 loss = optimizer.scale_loss(loss)
@@ -400,8 +423,9 @@ class Trainer:
         """One evaluation step on a batch; returns logs."""
         x, y, sample_weight = unpack_x_y_sample_weight(data)
         y_pred = self(x, training=False)
-        loss = self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight,
-                                 training=False)
+        loss = self.compute_loss(
+            x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=False
+        )
         self._loss_tracker.update_state(loss, sample_weight=_batch_size(x) or 1)
         return self.compute_metrics(x, y, y_pred, sample_weight=sample_weight)
 
@@ -411,8 +435,7 @@ class Trainer:
         return self(x, training=False)
 
     def _make_function(self, kind: str, step: Callable[[Any], Any]) -> Callable[[list], Any]:
-        compiled = _hooks().compile_step(step, kind=kind, jit_compile=self.jit_compile,
-                                         model=self)
+        compiled = _hooks().compile_step(step, kind=kind, jit_compile=self.jit_compile, model=self)
 
         def run(batches: list) -> Any:
             result = None
@@ -450,8 +473,9 @@ class Trainer:
             return KerasTensor(tuple(a.shape), dtype=str(getattr(a, "dtype", "float32")))
 
         try:
-            return compute_output_spec(lambda inputs: self(inputs, training=False),
-                                       tree.map_structure(spec, x))
+            return compute_output_spec(
+                lambda inputs: self(inputs, training=False), tree.map_structure(spec, x)
+            )
         except Exception:
             return self(x, training=False)
 
@@ -508,15 +532,25 @@ class Trainer:
         if validation_data is not None:
             val_x, val_y, val_sample_weight = unpack_x_y_sample_weight(validation_data)
         iterator = EpochIterator(
-            x, y, sample_weight=sample_weight, batch_size=batch_size,
-            steps_per_epoch=steps_per_epoch, shuffle=shuffle, class_weight=class_weight,
+            x,
+            y,
+            sample_weight=sample_weight,
+            batch_size=batch_size,
+            steps_per_epoch=steps_per_epoch,
+            shuffle=shuffle,
+            class_weight=class_weight,
             steps_per_execution=self.steps_per_execution,
         )
         self._symbolic_build(iterator.peek())
         if not isinstance(callbacks, CallbackList):
             callbacks = CallbackList(
-                callbacks, add_history=True, add_progbar=verbose != 0, model=self,
-                verbose=verbose, epochs=epochs, steps=iterator.num_batches,
+                callbacks,
+                add_history=True,
+                add_progbar=verbose != 0,
+                model=self,
+                verbose=verbose,
+                epochs=epochs,
+                steps=iterator.num_batches,
             )
         _set(self, "stop_training", False)
         train_function = self.make_train_function()
@@ -540,16 +574,28 @@ class Trainer:
             epoch_logs = dict(logs)
             if validation_data is not None and self._should_validate(epoch, validation_freq):
                 if self.__dict__.get("_eval_epoch_iterator") is None:
-                    _set(self, "_eval_epoch_iterator", EpochIterator(
-                        val_x, val_y, sample_weight=val_sample_weight,
-                        batch_size=validation_batch_size or batch_size,
-                        steps_per_epoch=validation_steps, shuffle=False,
-                        steps_per_execution=self.steps_per_execution,
-                    ))
+                    _set(
+                        self,
+                        "_eval_epoch_iterator",
+                        EpochIterator(
+                            val_x,
+                            val_y,
+                            sample_weight=val_sample_weight,
+                            batch_size=validation_batch_size or batch_size,
+                            steps_per_epoch=validation_steps,
+                            shuffle=False,
+                            steps_per_execution=self.steps_per_execution,
+                        ),
+                    )
                 val_logs = self.evaluate(
-                    x=val_x, y=val_y, sample_weight=val_sample_weight,
-                    batch_size=validation_batch_size or batch_size, steps=validation_steps,
-                    callbacks=callbacks, return_dict=True, _use_cached_eval_dataset=True,
+                    x=val_x,
+                    y=val_y,
+                    sample_weight=val_sample_weight,
+                    batch_size=validation_batch_size or batch_size,
+                    steps=validation_steps,
+                    callbacks=callbacks,
+                    return_dict=True,
+                    _use_cached_eval_dataset=True,
                 )
                 epoch_logs.update({f"val_{name}": value for name, value in val_logs.items()})
                 epoch_logs = {key: epoch_logs[key] for key in sorted(epoch_logs)}
@@ -569,13 +615,19 @@ class Trainer:
     def _should_validate(epoch: int, validation_freq: int | list[int]) -> bool:
         if isinstance(validation_freq, int):
             if validation_freq < 1:
-                raise ConfigError("validation_freq must be a positive integer.",
-                                  expected=">= 1", received=repr(validation_freq))
+                raise ConfigError(
+                    "validation_freq must be a positive integer.",
+                    expected=">= 1",
+                    received=repr(validation_freq),
+                )
             return (epoch + 1) % validation_freq == 0
         if isinstance(validation_freq, (list, tuple, set)):
             return (epoch + 1) in validation_freq
-        raise ConfigError("validation_freq must be an integer or a list of epochs.",
-                          expected="e.g. 2 or [1, 5, 10]", received=repr(validation_freq))
+        raise ConfigError(
+            "validation_freq must be an integer or a list of epochs.",
+            expected="e.g. 2 or [1, 5, 10]",
+            received=repr(validation_freq),
+        )
 
     # -- evaluate ----------------------------------------------------------------------------
     def evaluate(
@@ -601,14 +653,22 @@ class Trainer:
             iterator = cached
         else:
             iterator = EpochIterator(
-                x, y, sample_weight=sample_weight, batch_size=batch_size,
-                steps_per_epoch=steps, shuffle=False,
+                x,
+                y,
+                sample_weight=sample_weight,
+                batch_size=batch_size,
+                steps_per_epoch=steps,
+                shuffle=False,
                 steps_per_execution=self.steps_per_execution,
             )
         self._symbolic_build(iterator.peek())
         if not isinstance(callbacks, CallbackList):
             callbacks = CallbackList(
-                callbacks, add_progbar=verbose != 0, model=self, verbose=verbose, epochs=1,
+                callbacks,
+                add_progbar=verbose != 0,
+                model=self,
+                verbose=verbose,
+                epochs=1,
                 steps=iterator.num_batches,
             )
         test_function = self.make_test_function()
@@ -650,11 +710,20 @@ class Trainer:
         callbacks: Any = None,
     ) -> Any:
         """The model's outputs for ``x`` as NumPy arrays (same structure as the outputs)."""
-        iterator = EpochIterator(x, batch_size=batch_size, steps_per_epoch=steps,
-                                 shuffle=False, steps_per_execution=self.steps_per_execution)
+        iterator = EpochIterator(
+            x,
+            batch_size=batch_size,
+            steps_per_epoch=steps,
+            shuffle=False,
+            steps_per_execution=self.steps_per_execution,
+        )
         if not isinstance(callbacks, CallbackList):
             callbacks = CallbackList(
-                callbacks, add_progbar=verbose != 0, model=self, verbose=verbose, epochs=1,
+                callbacks,
+                add_progbar=verbose != 0,
+                model=self,
+                verbose=verbose,
+                epochs=1,
                 steps=iterator.num_batches,
             )
         predict_function = self.make_predict_function()
@@ -663,28 +732,37 @@ class Trainer:
         collected: list[Any] = []
         for begin, end, batches in iterator.enumerate_epoch():
             callbacks.on_predict_batch_begin(begin)
-            outputs = [tree.map_structure(_to_numpy_output, o)
-                       for o in predict_function(batches)]
+            outputs = [tree.map_structure(_to_numpy_output, o) for o in predict_function(batches)]
             collected.extend(outputs)
             callbacks.on_predict_batch_end(end, {"outputs": outputs[-1]})
             if self.stop_predicting:
                 break
         callbacks.on_predict_end()
         if not collected:
-            raise DataError("predict() received no batches.", expected="at least one batch",
-                            received="an empty dataset")
+            raise DataError(
+                "predict() received no batches.",
+                expected="at least one batch",
+                received="an empty dataset",
+            )
         return tree.map_structure(lambda *parts: np.concatenate(parts, axis=0), *collected)
 
     # -- single batches ----------------------------------------------------------------------
     def _single_batch(self, x: Any, y: Any, sample_weight: Any, class_weight: Any) -> tuple:
-        data = pack_x_y_sample_weight(standardize_structure(x), standardize_structure(y),
-                                      standardize_structure(sample_weight))
+        data = pack_x_y_sample_weight(
+            standardize_structure(x), standardize_structure(y), standardize_structure(sample_weight)
+        )
         if class_weight is not None:
             data = apply_class_weight(data, class_weight)
         return to_backend(data)
 
-    def train_on_batch(self, x: Any, y: Any = None, sample_weight: Any = None,
-                       class_weight: Any = None, return_dict: bool = False) -> Any:
+    def train_on_batch(
+        self,
+        x: Any,
+        y: Any = None,
+        sample_weight: Any = None,
+        class_weight: Any = None,
+        return_dict: bool = False,
+    ) -> Any:
         """One training step on one batch; returns the metric values (see ``evaluate``)."""
         self._assert_compiled("train_on_batch")
         data = self._single_batch(x, y, sample_weight, class_weight)
@@ -692,8 +770,9 @@ class Trainer:
         logs = pythonify_logs(self.make_train_function()([data]))
         return logs if return_dict else self._flatten_in_order(logs)
 
-    def test_on_batch(self, x: Any, y: Any = None, sample_weight: Any = None,
-                      return_dict: bool = False) -> Any:
+    def test_on_batch(
+        self, x: Any, y: Any = None, sample_weight: Any = None, return_dict: bool = False
+    ) -> Any:
         """One evaluation step on one batch; returns the metric values."""
         self._assert_compiled("test_on_batch")
         data = self._single_batch(x, y, sample_weight, None)

@@ -14,8 +14,8 @@ class Activation(Layer):
     """Apply ``activation`` (a name such as ``"relu"`` or a callable) to the inputs.
 
     >>> import numpy as np
-    >>> np.asarray(Activation("relu")(np.array([-1.0, 2.0])))
-    array([0., 2.])
+    >>> np.asarray(Activation("relu")(np.array([-1.0, 2.0])))  # cast to float32
+    array([0., 2.], dtype=float32)
     """
 
     def __init__(self, activation: Any, **kwargs: Any) -> None:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import inspect
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from tholos import tree
 from tholos.errors import ConfigError
@@ -28,7 +29,7 @@ class Lambda(Layer):
 
     >>> import numpy as np
     >>> np.asarray(Lambda(lambda x: x * 2)(np.array([1.0, 2.0])))
-    array([2., 4.])
+    array([2., 4.], dtype=float32)
     """
 
     def __init__(
@@ -108,7 +109,7 @@ class Lambda(Layer):
         return config
 
     @classmethod
-    def from_config(cls, config: dict[str, Any], custom_objects: Any = None) -> "Lambda":
+    def from_config(cls, config: dict[str, Any], custom_objects: Any = None) -> Lambda:
         config = dict(config)
         for key in ("function", "output_shape", "mask"):
             if isinstance(config.get(key), (dict, str)):

@@ -98,21 +98,21 @@ class BatchNormalization(Layer):
             self.gamma = self.add_weight(
                 name="gamma", shape=shape, initializer=self.gamma_initializer,
                 regularizer=self.gamma_regularizer, constraint=self.gamma_constraint,
-                trainable=True,
+                trainable=True, autocast=False,
             )
         if self.center:
             self.beta = self.add_weight(
                 name="beta", shape=shape, initializer=self.beta_initializer,
                 regularizer=self.beta_regularizer, constraint=self.beta_constraint,
-                trainable=True,
+                trainable=True, autocast=False,
             )
         self.moving_mean = self.add_weight(
             name="moving_mean", shape=shape, initializer=self.moving_mean_initializer,
-            trainable=False,
+            trainable=False, autocast=False,
         )
         self.moving_variance = self.add_weight(
             name="moving_variance", shape=shape, initializer=self.moving_variance_initializer,
-            trainable=False,
+            trainable=False, autocast=False,
         )
         self.input_spec = InputSpec(ndim=ndim, axes={self.axis: int(dim)})
         self._axis_pos = axis

@@ -90,11 +90,13 @@ class GroupNormalization(Layer):
             self.gamma = self.add_weight(
                 name="gamma", shape=(dim,), initializer=self.gamma_initializer,
                 regularizer=self.gamma_regularizer, constraint=self.gamma_constraint,
+                autocast=False,
             )
         if self.center:
             self.beta = self.add_weight(
                 name="beta", shape=(dim,), initializer=self.beta_initializer,
                 regularizer=self.beta_regularizer, constraint=self.beta_constraint,
+                autocast=False,
             )
         self._axis_pos = axis
         self._groups = groups

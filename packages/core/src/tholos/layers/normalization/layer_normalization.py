@@ -44,8 +44,10 @@ def weight_shapes(
 class LayerNormalization(Layer):
     """Normalizes each example over ``axis``: ``gamma * (x - mean) / sqrt(var + eps) + beta``.
 
-    With ``rms_scaling=True`` the output is ``x * gamma / sqrt(mean(x**2) + eps)`` (no
-    centering, no ``beta``). Weights: ``gamma`` then ``beta``, shaped like the normalized axes.
+    With ``rms_scaling=True`` the output is ``x * gamma / sqrt(var(x) + eps)``: the inputs
+    are not centered and there is no ``beta`` (as in Keras 3, the variance, not the mean of
+    squares, is used; :class:`RMSNormalization` uses the mean of squares).
+    Weights: ``gamma`` then ``beta``, shaped like the normalized axes.
     """
 
     def __init__(
@@ -86,13 +88,13 @@ class LayerNormalization(Layer):
             self.gamma = self.add_weight(
                 name="gamma", shape=shape, initializer=self.gamma_initializer,
                 regularizer=self.gamma_regularizer, constraint=self.gamma_constraint,
-                trainable=True,
+                trainable=True, autocast=False,
             )
         if self.center and not self.rms_scaling:
             self.beta = self.add_weight(
                 name="beta", shape=shape, initializer=self.beta_initializer,
                 regularizer=self.beta_regularizer, constraint=self.beta_constraint,
-                trainable=True,
+                trainable=True, autocast=False,
             )
         self.built = True
 
@@ -104,8 +106,10 @@ class LayerNormalization(Layer):
         if input_dtype in _LOW_PRECISION:
             inputs = ops.cast(inputs, "float32")
         if self.rms_scaling:
-            ms = ops.mean(ops.square(inputs), axis=self._axes, keepdims=True)
-            outputs = ops.multiply(inputs, ops.rsqrt(ops.add(ms, self.epsilon)))
+            # Keras 3's rms_scaling divides the *uncentered* inputs by sqrt(var + eps)
+            # (kept for identical numbers; RMSNormalization uses the mean of squares).
+            var = ops.var(inputs, axis=self._axes, keepdims=True)
+            outputs = ops.multiply(inputs, ops.rsqrt(ops.add(var, self.epsilon)))
             outputs = ops.multiply(outputs, ops.cast(self._broadcast(self.gamma), outputs.dtype))
         else:
             mean, var = ops.moments(inputs, axes=self._axes, keepdims=True)

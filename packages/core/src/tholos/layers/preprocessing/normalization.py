@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
+
 from tholos import ops
 from tholos.errors import ConfigError, OpInputError
 from tholos.layers._deps import Layer

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+
 from tholos import ops
 from tholos.backend.dtypes import floatx
 from tholos.layers._deps import Layer

@@ -1,1 +1,25 @@
-"""Layers."""
+"""Reshaping layers: Flatten, Reshape, Permute, RepeatVector, padding, cropping, upsampling."""
+
+from tholos.layers.reshaping.cropping import Cropping1D, Cropping2D, Cropping3D
+from tholos.layers.reshaping.flatten import Flatten
+from tholos.layers.reshaping.permute import Permute
+from tholos.layers.reshaping.repeat_vector import RepeatVector
+from tholos.layers.reshaping.reshape import Reshape
+from tholos.layers.reshaping.up_sampling import UpSampling1D, UpSampling2D, UpSampling3D
+from tholos.layers.reshaping.zero_padding import ZeroPadding1D, ZeroPadding2D, ZeroPadding3D
+
+__all__ = [
+    "Cropping1D",
+    "Cropping2D",
+    "Cropping3D",
+    "Flatten",
+    "Permute",
+    "RepeatVector",
+    "Reshape",
+    "UpSampling1D",
+    "UpSampling2D",
+    "UpSampling3D",
+    "ZeroPadding1D",
+    "ZeroPadding2D",
+    "ZeroPadding3D",
+]

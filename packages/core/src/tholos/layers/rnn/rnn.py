@@ -377,6 +377,12 @@ class RNN(Layer):
                 expected="shape (batch, timesteps, features...) (rank >= 3)",
                 received=f"shape {shape}",
             )
+        if shape[1] == 0:
+            raise OpInputError(
+                f"{name}: the input sequence has no timesteps.",
+                expected="at least one timestep",
+                received=f"input shape {shape}",
+            )
         if self.unroll and shape[1] is None:
             raise OpInputError(
                 f"{name}: cannot unroll an RNN over an undefined time dimension.",

@@ -96,8 +96,9 @@ class ArrayDataAdapter(DataAdapter):
     def _order(self) -> np.ndarray:
         order = np.arange(self._size)
         if self._shuffle == "batch":
-            chunks = [order[i:i + self._batch_size] for i in range(0, self._size,
-                                                                   self._batch_size)]
+            chunks = [
+                order[i : i + self._batch_size] for i in range(0, self._size, self._batch_size)
+            ]
             np.random.shuffle(chunks)
             return np.concatenate(chunks)
         if self._shuffle:
@@ -108,7 +109,7 @@ class ArrayDataAdapter(DataAdapter):
         """One pass over the data (the epoch iterator restarts it when ``steps`` needs more)."""
         order = self._order()
         for start in range(0, self._size, self._batch_size):
-            index = order[start:start + self._batch_size]
+            index = order[start : start + self._batch_size]
             if not self._shuffle:
                 index = slice(start, start + self._batch_size)
             yield tree.map_structure(lambda a, i=index: None if a is None else a[i], self._data)

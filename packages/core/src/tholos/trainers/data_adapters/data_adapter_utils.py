@@ -89,9 +89,7 @@ def is_array_like(obj: Any) -> bool:
         return True
     if is_pandas(obj):
         return True
-    return any(
-        hasattr(obj, attr) for attr in ("__array_namespace__", "__dlpack__", "__array__")
-    )
+    return any(hasattr(obj, attr) for attr in ("__array_namespace__", "__dlpack__", "__array__"))
 
 
 def to_numpy(x: Any) -> Any:
@@ -139,8 +137,11 @@ def standardize_structure(data: Any) -> Any:
 
 
 def num_samples(data: Any) -> list[int]:
-    return [int(np.shape(leaf)[0]) for leaf in tree.flatten(data) if leaf is not None
-            and np.ndim(leaf) > 0]
+    return [
+        int(np.shape(leaf)[0])
+        for leaf in tree.flatten(data)
+        if leaf is not None and np.ndim(leaf) > 0
+    ]
 
 
 def check_lengths(x: Any, y: Any, sample_weight: Any) -> int:

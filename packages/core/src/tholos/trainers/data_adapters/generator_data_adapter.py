@@ -16,8 +16,7 @@ def convert_batch(batch: Any, class_weight: Any = None) -> Any:
     """Leaves to NumPy, a list batch to a tuple, class weights applied."""
     if isinstance(batch, list):
         batch = tuple(batch)
-    batch = tree.map_structure(lambda a: None if a is None else utils.standardize_array(a),
-                               batch)
+    batch = tree.map_structure(lambda a: None if a is None else utils.standardize_array(a), batch)
     return utils.apply_class_weight(batch, class_weight)
 
 
@@ -30,9 +29,16 @@ class GeneratorDataAdapter(DataAdapter):
     def can_handle(cls, x: Any, y: Any = None) -> bool:
         return inspect.isgenerator(x) or isinstance(x, IteratorABC)
 
-    def __init__(self, x: Any, y: Any = None, sample_weight: Any = None,
-                 batch_size: Any = None, steps: int | None = None, shuffle: Any = False,
-                 class_weight: Any = None) -> None:
+    def __init__(
+        self,
+        x: Any,
+        y: Any = None,
+        sample_weight: Any = None,
+        batch_size: Any = None,
+        steps: int | None = None,
+        shuffle: Any = False,
+        class_weight: Any = None,
+    ) -> None:
         if y is not None or sample_weight is not None:
             raise utils.DataError(
                 "When x is a generator, y and sample_weight must be part of what it yields.",

@@ -18,9 +18,16 @@ class PyDatasetAdapter(DataAdapter):
     def can_handle(cls, x: Any, y: Any = None) -> bool:
         return isinstance(x, PyDataset)
 
-    def __init__(self, x: PyDataset, y: Any = None, sample_weight: Any = None,
-                 batch_size: Any = None, steps: int | None = None, shuffle: Any = False,
-                 class_weight: Any = None) -> None:
+    def __init__(
+        self,
+        x: PyDataset,
+        y: Any = None,
+        sample_weight: Any = None,
+        batch_size: Any = None,
+        steps: int | None = None,
+        shuffle: Any = False,
+        class_weight: Any = None,
+    ) -> None:
         if y is not None or sample_weight is not None:
             raise utils.DataError(
                 "When x is a PyDataset, y and sample_weight must come from its __getitem__.",

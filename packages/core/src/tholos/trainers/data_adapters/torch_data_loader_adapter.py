@@ -17,9 +17,16 @@ class TorchDataLoaderAdapter(DataAdapter):
     def can_handle(cls, x: Any, y: Any = None) -> bool:
         return utils.is_torch_dataloader(x)
 
-    def __init__(self, x: Any, y: Any = None, sample_weight: Any = None,
-                 batch_size: Any = None, steps: int | None = None, shuffle: Any = False,
-                 class_weight: Any = None) -> None:
+    def __init__(
+        self,
+        x: Any,
+        y: Any = None,
+        sample_weight: Any = None,
+        batch_size: Any = None,
+        steps: int | None = None,
+        shuffle: Any = False,
+        class_weight: Any = None,
+    ) -> None:
         if y is not None or sample_weight is not None:
             raise utils.DataError(
                 "When x is a DataLoader, y and sample_weight must come from it.",

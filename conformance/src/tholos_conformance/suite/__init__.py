@@ -1,0 +1,1 @@
+"""The conformance tests. ``pytest --pyargs tholos_conformance`` collects them here."""
