@@ -109,7 +109,7 @@ def _special() -> None:
                    id=method, grad=method == "linear")
     each_dtype("numpy.quantile", lambda g, d: A(g.arr((3, 5), d),
                                                  g.arr((3,), d, "prob"), keepdims=True),
-               id="q-vector")
+               id="q-vector", grad_argnums=(0,))
     each_dtype("numpy.trace", lambda g, d: A(g.arr((3, 4), d)), id="plain")
     each_dtype("numpy.trace", lambda g, d: A(g.arr((2, 3, 4), d), offset=1, axis1=1, axis2=2),
                id="offset")

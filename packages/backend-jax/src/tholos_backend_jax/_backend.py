@@ -1,18 +1,44 @@
-"""Loading the jax backend.
+"""The JAX backend object that ``plugin.load()`` returns. Importing this imports JAX.
 
-The package is installable and discoverable; the op implementations are not written yet, so
-loading reports that clearly instead of failing on the first op.
+float64/int64/complex128 exist when JAX runs with ``jax_enable_x64`` (set
+``JAX_ENABLE_X64=1`` or ``jax.config.update("jax_enable_x64", True)`` before using
+tholos); without it 64-bit dtypes are narrowed to 32 bits, as JAX does.
 """
 
-from tholos.errors import BackendLoadError
+from __future__ import annotations
+
+import types
+
+from tholos_backend_jax import (  # noqa: F401 - the package sets XLA_PYTHON_CLIENT_PREALLOCATE
+    core_ops,
+    devices,
+    image_ops,
+    linalg_ops,
+    math_ops,
+    nn_ops,
+    numpy_ops,
+    random_ops,
+    trainer,
+)
+from tholos_backend_jax._symbolic import compute_output_spec
+from tholos_backend_jax.variables import Variable
+
+BACKEND = types.SimpleNamespace(
+    name="jax",
+    core=core_ops,
+    numpy=numpy_ops,
+    nn=nn_ops,
+    linalg=linalg_ops,
+    math=math_ops,
+    image=image_ops,
+    random=random_ops,
+    Variable=Variable,
+    devices=devices,
+    trainer=trainer,
+    unsupported={},
+    compute_output_spec=compute_output_spec,
+)
 
 
 def load():
-    import jax  # noqa: F401 - a missing framework is reported by the registry with the pip line
-
-    raise BackendLoadError(
-        "The jax backend of this tholos version does not implement the contract yet.",
-        expected="a complete backend",
-        received="tholos-backend-jax 0.1.0 (entry point and packaging only)",
-        hint="Use the numpy backend for now: THOLOS_BACKEND=numpy.",
-    )
+    return BACKEND

@@ -1,16 +1,43 @@
-"""JAX Variables: the value is an immutable ``jax.Array``, replaced on assignment."""
+"""JAX Variables: the value is an immutable ``jax.Array``, replaced on assignment.
+
+Reading ``value`` looks through *every* enclosing :class:`~tholos.backend.StatelessScope`,
+innermost first (core's base class consults only the innermost one). Compiled steps need
+this: a step runs inside a scope that maps every variable to a traced value, and
+``compute_gradients`` opens an inner scope for the trainable ones only; without chaining,
+reads of the other variables inside it would see stale concrete values, baked into the
+compiled function as constants. Reads can also be recorded (see :func:`recording_reads`),
+which is how the trainer finds every variable a step touches.
+"""
 
 from __future__ import annotations
 
+import contextlib
+from typing import Any, Iterator
+
 import jax
 import numpy as np
+from tholos.backend import _stateless
 from tholos.backend._variables import Variable as _BaseVariable
+from tholos.backend.dtypes import FLOAT_TYPES
 
 from tholos_backend_jax._convert import to_array
+
+_read_recorders: list[dict[int, Any]] = []
 
 
 class TracedInitializerError(RuntimeError):
     """A Variable was initialised with a traced value (inside jax.jit / jax.eval_shape)."""
+
+
+@contextlib.contextmanager
+def recording_reads() -> Iterator[dict[int, Any]]:
+    """Inside, every Variable read or assigned is added to the yielded ``{id: variable}``."""
+    seen: dict[int, Any] = {}
+    _read_recorders.append(seen)
+    try:
+        yield seen
+    finally:
+        _read_recorders.remove(seen)
 
 
 class Variable(_BaseVariable):
@@ -25,13 +52,34 @@ class Variable(_BaseVariable):
         if isinstance(value, jax.core.Tracer):
             raise TracedInitializerError(
                 f"Variable {self.path!r} was created with a traced initial value (inside a "
-                "jax transformation). Create variables outside jit/grad (e.g. build the model "
-                "first)."
+                "jax transformation). Create variables outside jit/grad (build the model, "
+                "optimizer and metrics first)."
             )
         self._value = value
 
     def _direct_assign(self, value):
         self._value = value
+
+    @property
+    def value(self) -> Any:
+        for recorder in _read_recorders:
+            recorder[id(self)] = self
+        value = self._value
+        for scope in reversed(_stateless._stateless_stack):
+            scoped = scope.get_current_value(self)
+            if scoped is not None:
+                value = scoped
+                break
+        if _stateless._autocast_stack and self._autocast:
+            target = _stateless._autocast_stack[-1]
+            if target is not None and target != self._dtype and self._dtype in FLOAT_TYPES:
+                return value.astype(target)
+        return value
+
+    def assign(self, value: Any) -> Any:
+        for recorder in _read_recorders:
+            recorder[id(self)] = self
+        return super().assign(value)
 
     def __jax_array__(self):
         return self.value

@@ -1,0 +1,195 @@
+"""Trainer hooks of the JAX backend: ``jax.value_and_grad`` and a pure, jit-compiled step.
+
+``compute_gradients`` binds the variables' values with a StatelessScope and differentiates
+the loss as a function of them. ``compile_step`` turns a train/test/predict step into a pure
+function of the explicit state (every variable the step reads or writes: trainable,
+non-trainable, optimizer and metric variables, seed generators), compiled once with
+``jax.jit`` with the state buffers donated. The first call of a compiled step runs eagerly
+(it creates lazily built state such as optimizer slots and finds the variables the step
+touches); later calls run the compiled function and rebind the Variables to the new values
+(a reference swap per variable, no copy). A step that touches a variable it had not touched
+before is traced once more with the larger state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+from tholos import tree
+
+from tholos_backend_jax.variables import recording_reads
+
+
+def _is_float(x) -> bool:
+    return jnp.issubdtype(x.dtype, jnp.floating) or jnp.issubdtype(x.dtype, jnp.complexfloating)
+
+
+def compute_gradients(
+    loss_fn: Callable[[], tuple[Any, Any]], variables: Sequence[Any]
+) -> tuple[Any, Any, list[Any]]:
+    """See :meth:`tholos.backend.contract.TrainerHooks.compute_gradients`."""
+    from tholos.backend import StatelessScope
+
+    variables = list(variables)
+    values = [v.value for v in variables]
+    diff_index = [i for i, x in enumerate(values) if _is_float(x)]
+    record: dict[str, Any] = {}
+
+    def loss_of(diff_values):
+        bound = list(values)
+        for i, x in zip(diff_index, diff_values):
+            bound[i] = x
+        with StatelessScope(list(zip(variables, bound))) as scope:
+            loss, aux = loss_fn()
+        updates = scope.updates
+        record["updated"] = list(updates)
+        loss = jnp.asarray(loss)
+        if loss.ndim and loss.size == 1:
+            loss = jnp.reshape(loss, ())
+        return loss, (aux, [updates[v] for v in record["updated"]])
+
+    diff_values = [values[i] for i in diff_index]
+    (loss, (aux, new_values)), raw_grads = jax.value_and_grad(loss_of, has_aux=True)(diff_values)
+    grads = [jnp.zeros(x.shape, x.dtype) for x in values]
+    for i, g in zip(diff_index, raw_grads):
+        grads[i] = g
+    for variable, value in zip(record["updated"], new_values):
+        variable.assign(jax.lax.stop_gradient(value))
+    return loss, aux, grads
+
+
+class CompiledStep:
+    """A step compiled as a pure function of explicit state (see the module docstring)."""
+
+    def __init__(self, step_fn: Callable[[Any], Any], kind: str, model: Any) -> None:
+        self.step_fn = step_fn
+        self.kind = kind
+        self.model = model
+        self.state: list[Any] = []  # the Variables the compiled function carries
+        self._state_ids: set[int] = set()
+        self._jitted_many: dict[int, Any] = {}
+        self.traces = 0  # how many times the step was traced (for tests and benchmarks)
+
+    # -- state ---------------------------------------------------------------------------------
+    def _add_state(self, variables) -> bool:
+        added = False
+        for v in variables:
+            if id(v) not in self._state_ids:
+                self._state_ids.add(id(v))
+                self.state.append(v)
+                added = True
+        if added:
+            self._jitted_many = {}
+        return added
+
+    def _known_variables(self):
+        model = self.model
+        found = []
+        for attr in ("variables", "metrics_variables"):
+            try:
+                found.extend(getattr(model, attr, None) or [])
+            except Exception:  # noqa: BLE001 - a model property may fail before building
+                pass
+        optimizer = getattr(model, "optimizer", None)
+        if optimizer is not None and self.kind == "train":
+            try:
+                found.extend(optimizer.variables)
+            except Exception:  # noqa: BLE001
+                pass
+        return found
+
+    # -- the pure function ----------------------------------------------------------------------
+    def _pure(self, n_steps):
+        from tholos.backend import StatelessScope
+
+        state = list(self.state)
+        fn = self.step_fn
+
+        def pure(values, batches):
+            self.traces += 1
+            with recording_reads() as seen:
+                with StatelessScope(list(zip(state, values))) as scope:
+                    outs = [fn(batch) for batch in batches]
+            extra = [var for key, var in seen.items() if key not in self._state_ids]
+            if extra:  # abort this trace (nothing runs, nothing is donated) and grow the state
+                raise _GrowState(extra)
+            new_values = []
+            for var, old in zip(state, values):
+                value = scope.get_current_value(var)
+                new_values.append(old if value is None else value)
+            return outs, new_values
+
+        return jax.jit(pure, donate_argnums=(0,))
+
+    def _values(self):
+        values, seen = [], set()
+        for var in self.state:
+            value = var._value
+            if id(value) in seen:  # the same buffer cannot be donated twice
+                value = jnp.array(value, copy=True)
+            seen.add(id(value))
+            values.append(value)
+        return values
+
+    def _run(self, batches) -> list:
+        key = len(batches)
+        jitted = self._jitted_many.get(key)
+        if jitted is None:
+            jitted = self._jitted_many[key] = self._pure(key)
+        try:
+            outs, new_values = jitted(self._values(), list(batches))
+        except _GrowState as grow:
+            self._add_state(grow.variables)
+            return self._run(batches)
+        for var, value in zip(self.state, new_values):
+            var._direct_assign(value)
+        return outs
+
+    def __call__(self, data: Any) -> Any:
+        if not self.state:
+            # First call: eager, so lazily created state exists; record what it touches.
+            with recording_reads() as seen:
+                out = self.step_fn(data)
+            self._add_state(self._known_variables())
+            self._add_state(seen.values())
+            return out
+        return self._run([data])[0]
+
+    def run_batches(self, batches: list) -> Any:
+        """Run ``len(batches)`` steps inside one compiled call (``steps_per_execution``).
+
+        Returns the last step's logs (train/test) or the list of outputs (predict).
+        """
+        batches = list(batches)
+        if not batches:
+            return [] if self.kind == "predict" else None
+        outs = []
+        if not self.state:
+            outs.append(self(batches[0]))
+            batches = batches[1:]
+        if batches:
+            outs.extend(self._run(batches))
+        return outs if self.kind == "predict" else outs[-1]
+
+
+class _GrowState(Exception):
+    def __init__(self, variables):
+        super().__init__("the step touched variables outside its state")
+        self.variables = variables
+
+
+def compile_step(step_fn: Callable[[Any], Any], *, kind: str, jit_compile: bool, model: Any):
+    """See :meth:`tholos.backend.contract.TrainerHooks.compile_step`."""
+    if not jit_compile:
+        return step_fn
+    return CompiledStep(step_fn, kind, model)
+
+
+def supports_jit() -> bool:
+    return True
+
+
+__all__ = ["CompiledStep", "compile_step", "compute_gradients", "supports_jit"]
