@@ -8,7 +8,7 @@ given with ``--tholos-gaps PATH`` (third-party backends). Every entry maps a key
 
     [ops]                          # forward and gradient cases, and the coverage test
     "linalg.eig" = "No general eigen-solver."
-    "numpy.sort[int8-*]" = "int8 sort is not implemented."   # fnmatch on "op[case id]"
+    "numpy.sort[int8-*]" = "int8 sort is not implemented."   # "op[case-id glob]"
 
     [gradients]                    # gradient cases only
     "numpy.median" = "Gradient of median through ties differs."
@@ -81,11 +81,15 @@ class Gaps:
 
     def op_gap(self, op: str, case_id: str | None = None, *, gradient: bool = False) -> str | None:
         """The reason ``op`` (case ``case_id``) is a known gap, or None."""
-        key = op if case_id is None else f"{op}[{case_id}]"
         sections = [self.ops, self.gradients] if gradient else [self.ops]
         for entries in sections:
             for pattern, reason in entries.items():
-                if pattern == op or fnmatch.fnmatchcase(key, pattern):
+                op_pattern, _, case_pattern = pattern.partition("[")
+                if not fnmatch.fnmatchcase(op, op_pattern):
+                    continue
+                if not case_pattern:
+                    return reason
+                if case_id is not None and fnmatch.fnmatchcase(case_id, case_pattern[:-1]):
                     return reason
         return None
 

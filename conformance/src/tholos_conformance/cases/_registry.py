@@ -40,7 +40,7 @@ class Case:
 
         return assert_op_matches(
             self.op, self.args, self.kwargs, backend=backend, device=device,
-            check_grad=gradient, **{**self.options, **extra},
+            check_grad=gradient, **{**extra, **self.options},
         )
 
 

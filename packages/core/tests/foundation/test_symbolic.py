@@ -50,3 +50,29 @@ def test_incompatible_symbolic_shapes_raise_op_error():
     with pytest.raises(OpInputError) as info:
         ops.matmul(KerasTensor((None, 4)), KerasTensor((5, 3)))
     assert "matmul" in str(info.value)
+
+
+def test_ops_on_symbolic_tensors_are_graph_nodes_that_round_trip():
+    import numpy as np
+
+    import tholos
+    from tholos import layers
+
+    inputs = layers.Input((3,))
+    outputs = layers.Dense(2)(ops.multiply(ops.add(inputs, 1.0), 2.0))
+    model = tholos.Model(inputs, outputs)
+    clone = tholos.Model.from_config(model.get_config())
+    clone.set_weights(model.get_weights())
+    x = np.arange(6, dtype="float32").reshape(2, 3)
+    kernel, bias = model.get_weights()
+    expected = ((x + 1.0) * 2.0) @ kernel + bias
+    np.testing.assert_allclose(model.predict(x, verbose=0), expected, rtol=1e-6)
+    np.testing.assert_allclose(clone.predict(x, verbose=0), expected, rtol=1e-6)
+
+
+def test_unknown_op_in_config_is_refused():
+    from tholos.errors import ConfigError
+    from tholos.ops._symbolic_op import OpNode
+
+    with pytest.raises(ConfigError, match="Unknown op"):
+        OpNode.from_config({"op": "os.system", "name": "x"})

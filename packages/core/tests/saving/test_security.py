@@ -350,7 +350,7 @@ def test_shape_bomb_without_expected_shape(tmp_path):
     weights = _shape_bomb(tmp_path)
     with H5Reader(weights) as reader:
         ds = reader.group("layers/dense/vars")["0"]
-        with pytest.raises(UnsafeArchiveError, match="declares more data|implausible"):
+        with pytest.raises(UnsafeArchiveError, match=r"declares more data|implausible"):
             check_dataset(ds, "layers/dense/vars/0", None, LIMITS)
 
 
@@ -375,7 +375,7 @@ def test_bad_json_and_missing_members(tmp_path):
         saving.load_model(path)
     path = tmp_path / "noweights.keras"
     write_archive(path, sequential_config([dense_config("dense", 2, 3)]), None)
-    with pytest.raises(CorruptArchiveError, match="model.weights.h5"):
+    with pytest.raises(CorruptArchiveError, match=r"model\.weights\.h5"):
         saving.load_model(path)
     path = tmp_path / "deep.keras"
     write_archive(path, b"[" * 100000 + b"]" * 100000, weights_h5(dense_weights()))

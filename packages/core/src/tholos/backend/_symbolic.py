@@ -161,16 +161,27 @@ def is_keras_tensor(x: Any) -> bool:
 
 
 def any_symbolic(args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
-    """Whether a KerasTensor appears in ``args``/``kwargs`` (searching one level of lists)."""
+    """Whether a KerasTensor appears anywhere in ``args``/``kwargs`` (lists, tuples, dicts)."""
     for value in args:
         if isinstance(value, KerasTensor):
             return True
-        if isinstance(value, (list, tuple)) and any(isinstance(v, KerasTensor) for v in value):
+        if isinstance(value, (list, tuple, dict)) and _nested_symbolic(value):
             return True
     for value in kwargs.values():
         if isinstance(value, KerasTensor):
             return True
-        if isinstance(value, (list, tuple)) and any(isinstance(v, KerasTensor) for v in value):
+        if isinstance(value, (list, tuple, dict)) and _nested_symbolic(value):
+            return True
+    return False
+
+
+def _nested_symbolic(value: Any) -> bool:
+    if isinstance(value, dict):
+        value = value.values()
+    for v in value:
+        if isinstance(v, KerasTensor):
+            return True
+        if isinstance(v, (list, tuple, dict)) and _nested_symbolic(v):
             return True
     return False
 

@@ -20,7 +20,7 @@ import re
 from typing import Any
 
 from tholos import tree
-from tholos.backend._symbolic import KerasTensor
+from tholos.backend._symbolic import any_symbolic as has_symbolic
 from tholos.ops.node import Node
 
 _UIDS: dict[str, int] = {}
@@ -57,32 +57,6 @@ def to_snake_case(name: str) -> str:
     name = re.sub(r"\W+", "", name)
     name = _WORD_START.sub(r"\1_\2", name)
     return _LOWER_UPPER.sub(r"\1_\2", name).lower()
-
-
-def has_symbolic(args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
-    """Whether a KerasTensor appears anywhere in ``args``/``kwargs`` (nested)."""
-    for value in args:
-        if isinstance(value, KerasTensor):
-            return True
-        if isinstance(value, (list, tuple, dict)) and _nested_symbolic(value):
-            return True
-    for value in kwargs.values():
-        if isinstance(value, KerasTensor):
-            return True
-        if isinstance(value, (list, tuple, dict)) and _nested_symbolic(value):
-            return True
-    return False
-
-
-def _nested_symbolic(value: Any) -> bool:
-    if isinstance(value, dict):
-        value = value.values()
-    for v in value:
-        if isinstance(v, KerasTensor):
-            return True
-        if isinstance(v, (list, tuple, dict)) and _nested_symbolic(v):
-            return True
-    return False
 
 
 class Operation:

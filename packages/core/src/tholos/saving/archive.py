@@ -78,7 +78,8 @@ def _is_symlink(info: zipfile.ZipInfo) -> bool:
 class SafeZipReader:
     """A zip archive whose central directory has been vetted (see the module docstring)."""
 
-    def __init__(self, source: str | os.PathLike[str] | IO[bytes], limits: ArchiveLimits | None = None):
+    def __init__(self, source: str | os.PathLike[str] | IO[bytes],
+                 limits: ArchiveLimits | None = None):
         self.limits = limits or LIMITS
         self._owned: IO[bytes] | None = None
         try:

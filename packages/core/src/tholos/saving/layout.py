@@ -2,7 +2,8 @@
 
 ``config.json`` is written as Keras 3 writes it (``"module": "keras.layers"``, built-ins with
 ``"registered_name": null``, Sequential under ``"keras"``, Functional under
-``"keras.src.models.functional"``, tuples as JSON lists), so files move both ways. Reading maps ``keras.*`` modules
+``"keras.src.models.functional"``, tuples as JSON lists), so files move both
+ways. Reading maps ``keras.*`` modules
 back to tholos' registered namespaces; nothing is ever imported because of a module name.
 
 >>> to_keras({"module": "tholos.layers", "class_name": "Dense", "config": {},
@@ -15,6 +16,7 @@ back to tholos' registered namespaces; nothing is ever imported because of a mod
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 from tholos.saving import serialization as _ser
@@ -81,6 +83,39 @@ def _keras_to_tholos_module(module: str) -> str | None:
     return None
 
 
+# Arguments newer Keras releases write that tholos classes may not take, with the value that
+# means "feature off": dropped on load when the tholos class has no such parameter.
+KERAS_INACTIVE_ARGUMENTS: dict[str, Any] = {
+    "ragged": False,
+    "quantization_config": None,
+    "lora_rank": None,
+    "lora_alpha": None,
+    "input_axes": None,
+    "output_axes": None,
+}
+
+
+def _drop_inactive(out: dict[str, Any]) -> None:
+    inner = out.get("config")
+    if not isinstance(inner, dict):
+        return
+    candidates = [k for k, v in KERAS_INACTIVE_ARGUMENTS.items()
+                  if k in inner and inner[k] == v and type(inner[k]) is type(v)]
+    if not candidates:
+        return
+    cls = _ser._lookup(str(out.get("class_name")), out.get("registered_name"), out.get("module"),
+                       None)
+    if not inspect.isclass(cls):
+        return
+    try:
+        params = inspect.signature(cls.__init__).parameters
+    except (TypeError, ValueError):
+        return
+    for key in candidates:
+        if key not in params:
+            del inner[key]
+
+
 def from_keras(config: Any) -> Any:
     """A copy of ``config`` with Keras 3 module names mapped to tholos' namespaces (a module
     tholos does not have is dropped, so only the registry decides what a name means)."""
@@ -99,6 +134,7 @@ def from_keras(config: Any) -> Any:
                 out["module"] = mapped
         if config.get("class_name") == "__tensor__" and isinstance(config.get("config"), dict):
             out["class_name"] = "__numpy__"
+        _drop_inactive(out)
     return out
 
 

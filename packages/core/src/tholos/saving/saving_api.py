@@ -317,12 +317,17 @@ def _deserialize_model(config: Any, custom_objects: dict[str, Any] | None, compi
             raise ModelConfigError(
                 "Cannot rebuild the model from config.json.",
                 expected="a config of registered classes that tholos can rebuild",
-                received=f"{type(err).__name__}: {str(err).splitlines()[0][:300] if str(err) else ''}",
+                received=f"{type(err).__name__}: {_first_line(err)}",
                 hint=getattr(err, "hint", None)
                 or "Register custom classes with @tholos.saving.register_serializable() or "
                 "pass custom_objects.",
             ) from err
     return model
+
+
+def _first_line(err: BaseException) -> str:
+    text = str(err)
+    return text.splitlines()[0][:300] if text else ""
 
 
 def _build_optimizer(model: Any) -> None:
@@ -425,7 +430,8 @@ def model_save_weights(self: Any, filepath: Any, overwrite: bool = True) -> None
     save_weights(self, filepath, overwrite=overwrite)
 
 
-def model_load_weights(self: Any, filepath: Any, skip_mismatch: bool = False, **kwargs: Any) -> None:
+def model_load_weights(self: Any, filepath: Any, skip_mismatch: bool = False,
+                       **kwargs: Any) -> None:
     """``Model.load_weights``: see :func:`load_weights`."""
     load_weights(self, filepath, skip_mismatch=skip_mismatch)
 

@@ -192,6 +192,15 @@ def load_state(root: Any, reader: Any, skip_mismatch: bool = False) -> None:
         if _has_custom(obj, "load_own_variables"):
             variables = own_variables(obj)
             store.expected = {str(i): tuple(v.shape) for i, v in enumerate(variables)}
+            opt = _optimizer_cls()
+            if opt is not None and isinstance(obj, opt) and len(store) != len(variables):
+                # as Keras: an optimizer saved before it was built (or not saved) is skipped
+                warnings.warn(
+                    f"Skipping the state of optimizer {getattr(obj, 'name', '')!r}: it has "
+                    f"{len(variables)} variables but the file holds {len(store)}.",
+                    stacklevel=3,
+                )
+                continue
             custom.append((obj, store))
             continue
         variables = own_variables(obj)
@@ -201,7 +210,8 @@ def load_state(root: Any, reader: Any, skip_mismatch: bool = False) -> None:
             if keys != wanted:
                 raise WeightsMismatchError(
                     f"{_describe(obj)} at {path or '/'!r}: the saved weights do not match.",
-                    expected=f"{len(variables)} saved values ({', '.join(sorted(wanted)) or 'none'})",
+                    expected=f"{len(variables)} saved values "
+                    f"({', '.join(sorted(wanted)) or 'none'})",
                     received=f"{len(keys)} ({', '.join(sorted(keys)[:10]) or 'none'})",
                     hint="Was the file saved from the same architecture? skip_mismatch=True "
                     "skips such objects.",
