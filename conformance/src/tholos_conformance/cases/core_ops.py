@@ -85,7 +85,7 @@ def _control_flow() -> None:
         return fn(lambda i, v: i < 4, lambda i, v: (i + 1, ops.sin(v) + v), (0, x))
 
     each_dtype("core.while_loop", lambda g, d: A(g.arr((2, 3), d)), id="tuple",
-               call=while_call, grad=False)
+               call=while_call)
 
     def while_max(fn, x):
         return fn(lambda v: True, lambda v: v * 1.5, x, maximum_iterations=3)

@@ -30,15 +30,22 @@ def _column_signs(m: np.ndarray) -> np.ndarray:
 
 
 def _canon_qr(out):
-    q, r = (np.asarray(o, dtype=np.float64) for o in out)
-    k = min(q.shape[-1], r.shape[-2])
-    d = np.sign(np.diagonal(r[..., :k, :], axis1=-2, axis2=-1))
+    q, r = (np.asarray(o, dtype=np.float64).copy() for o in out)
+    k = min(r.shape[-2], r.shape[-1])
+    d = np.sign(np.diagonal(r[..., :k, :k], axis1=-2, axis2=-1))
     d = np.where(d == 0, 1.0, d)
-    q = q.copy()
-    r = r.copy()
     q[..., :, :k] *= d[..., None, :]
     r[..., :k, :] *= d[..., :, None]
+    if q.shape[-1] > k:  # "complete": the extra columns are only defined up to sign
+        q[..., :, k:] *= _column_signs(q[..., :, k:])
     return [q, r]
+
+
+def _symmetric_call(fn, x, **kwargs):
+    """Differentiate through a symmetric input (the gradient is then symmetric too)."""
+    from tholos import ops
+
+    return fn((x + ops.swapaxes(x, -1, -2)) * 0.5, **kwargs)
 
 
 def _canon_eigh(out):
@@ -90,8 +97,10 @@ def _svd_invariants(out):
 
 
 def _cases() -> None:
-    each_dtype("linalg.cholesky", lambda g, d: A(spd(g, (3, 3), d)), id="lower")
-    each_dtype("linalg.cholesky", lambda g, d: A(spd(g, (2, 3, 3), d), upper=True), id="upper")
+    each_dtype("linalg.cholesky", lambda g, d: A(spd(g, (3, 3), d)), id="lower",
+               call=_symmetric_call)
+    each_dtype("linalg.cholesky", lambda g, d: A(spd(g, (2, 3, 3), d), upper=True), id="upper",
+               call=_symmetric_call)
     each_dtype("linalg.det", lambda g, d: A(well_conditioned(g, (3, 3), d)), id="3x3")
     each_dtype("linalg.det", lambda g, d: A(well_conditioned(g, (2, 4, 4), d)), id="batch")
     each_dtype("linalg.inv", lambda g, d: A(well_conditioned(g, (3, 3), d)), id="3x3")
@@ -125,7 +134,7 @@ def _cases() -> None:
     each_dtype("linalg.qr", lambda g, d: A(g.arr((2, 3, 3), d)), id="batch", post=_canon_qr,
                grad_post=_squares)
     each_dtype("linalg.eigh", lambda g, d: A(spd(g, (3, 3), d)), post=_canon_eigh,
-               grad_post=_eigh_invariants)
+               grad_post=_eigh_invariants, call=_symmetric_call)
     each_dtype("linalg.eigh", lambda g, d: A(spd(g, (2, 4, 4), d)), id="batch", post=_canon_eigh,
                grad=False)
     each_dtype("linalg.svd", lambda g, d: A(g.arr((4, 3), d), full_matrices=False), id="reduced",

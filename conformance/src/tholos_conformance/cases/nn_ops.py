@@ -9,6 +9,12 @@ import numpy as np
 from tholos_conformance.cases._registry import A, Inputs, add, each_dtype
 
 
+def _real_imag(out):
+    from tholos import ops
+
+    return [ops.real(out), ops.imag(out)]
+
+
 def _spatial(rank: int, size: int = 6) -> tuple[int, ...]:
     return (size, size - 1, size - 2)[:rank]
 
@@ -202,7 +208,8 @@ def _encodings() -> None:
     add("nn.multi_hot", A(labels, 5), id="2d", dtypes=("int32",))
     add("nn.multi_hot", A(np.array([0, 2, 2], "int32"), 4), id="1d", dtypes=("int32",))
     add("nn.multi_hot", A(labels, 4, dtype="int32"), id="dtype-int32", dtypes=("int32",))
-    each_dtype("nn.polar", lambda g, d: A(g.arr((2, 3), d, "pos"), g.arr((2, 3), d)), grad=False)
+    each_dtype("nn.polar", lambda g, d: A(g.arr((2, 3), d, "pos"), g.arr((2, 3), d)),
+               grad_post=_real_imag)
     x = np.log(np.array([[[0.1, 0.9, 0.0], [0.2, 0.7, 0.1], [0.8, 0.1, 0.1], [0.1, 0.2, 0.7]],
                          [[0.6, 0.3, 0.1], [0.1, 0.1, 0.8], [0.1, 0.1, 0.8], [0.3, 0.6, 0.1]]])
                 + 1e-9).astype("float32")

@@ -4,10 +4,10 @@
 the loss as a function of them. ``compile_step`` turns a train/test/predict step into a pure
 function of the explicit state (every variable the step reads or writes: trainable,
 non-trainable, optimizer and metric variables, seed generators), compiled once with
-``jax.jit`` with the state buffers donated. The first call of a compiled step runs eagerly
-(it creates lazily built state such as optimizer slots and finds the variables the step
-touches); later calls run the compiled function and rebind the Variables to the new values
-(a reference swap per variable, no copy). A step that touches a variable it had not touched
+``jax.jit`` with the state buffers donated. Each call runs the compiled function and rebinds the
+Variables to the new values (a reference swap per variable, no copy), so the values are
+always current for callbacks, saving and eager code. A step that creates variables while
+being traced (state built lazily on first use) runs eagerly once instead. A step that touches a variable it had not touched
 before is traced once more with the larger state.
 """
 
@@ -20,7 +20,7 @@ import jax
 import jax.numpy as jnp
 from tholos import tree
 
-from tholos_backend_jax.variables import recording_reads
+from tholos_backend_jax.variables import TracedInitializerError, recording_reads
 
 
 def _is_float(x) -> bool:
@@ -71,6 +71,7 @@ class CompiledStep:
         self.state: list[Any] = []  # the Variables the compiled function carries
         self._state_ids: set[int] = set()
         self._jitted_many: dict[int, Any] = {}
+        self._started = False
         self.traces = 0  # how many times the step was traced (for tests and benchmarks)
 
     # -- state ---------------------------------------------------------------------------------
@@ -148,15 +149,24 @@ class CompiledStep:
             var._direct_assign(value)
         return outs
 
+    def _eager(self, data: Any) -> Any:
+        """Run the step eagerly once (it creates state); record every variable it touches."""
+        with recording_reads() as seen:
+            out = self.step_fn(data)
+        self._add_state(self._known_variables())
+        self._add_state(seen.values())
+        return out
+
     def __call__(self, data: Any) -> Any:
-        if not self.state:
-            # First call: eager, so lazily created state exists; record what it touches.
-            with recording_reads() as seen:
-                out = self.step_fn(data)
+        if not self._started:
+            self._started = True
             self._add_state(self._known_variables())
-            self._add_state(seen.values())
-            return out
-        return self._run([data])[0]
+        try:
+            return self._run([data])[0]
+        except TracedInitializerError:
+            # The step creates variables (state built lazily on first use): run it eagerly
+            # this once; the next call traces again with the new state.
+            return self._eager(data)
 
     def run_batches(self, batches: list) -> Any:
         """Run ``len(batches)`` steps inside one compiled call (``steps_per_execution``).
@@ -166,12 +176,15 @@ class CompiledStep:
         batches = list(batches)
         if not batches:
             return [] if self.kind == "predict" else None
-        outs = []
-        if not self.state:
-            outs.append(self(batches[0]))
-            batches = batches[1:]
-        if batches:
-            outs.extend(self._run(batches))
+        if len(batches) == 1 or not self._started:
+            outs = [self(batches[0])]
+            if len(batches) > 1:
+                outs.extend(self._run(batches[1:]))
+        else:
+            try:
+                outs = self._run(batches)
+            except TracedInitializerError:
+                outs = [self._eager(b) for b in batches]
         return outs if self.kind == "predict" else outs[-1]
 
 

@@ -207,7 +207,7 @@ def _from_numpy(arr: np.ndarray, dt, device) -> Tensor:
             expected="numeric or bool data",
             received=f"dtype {arr.dtype}",
         )
-    if arr.dtype.byteorder == ">" or not arr.flags.writeable:
+    if arr.dtype.byteorder == ">" or not arr.flags.writeable or any(st < 0 for st in arr.strides):
         arr = np.array(arr, dtype=arr.dtype.newbyteorder("="))
     elif arr.dtype.kind == "f" and arr.dtype.itemsize > 8:
         arr = arr.astype(np.float64)

@@ -18,10 +18,12 @@ from tholos_backend_torch._convert import (
     INTS,
     LIMITED,
     NAMES,
-    cast as _cast,
     tdtype,
     to_numpy,
     to_tensor,
+)
+from tholos_backend_torch._convert import (
+    cast as _cast,
 )
 
 Tensor = torch.Tensor

@@ -94,8 +94,8 @@ def top_k(x, k, sorted=True):
             expected=f"0 <= k <= {x.shape[-1] if x.ndim else 'n (x needs rank >= 1)'}",
             received=f"k={k}, x.shape={tuple(x.shape)}",
         )
-    key = x if x.dtype in FLOATS or x.dtype in INTS and x.dtype not in (
-        torch.uint16, torch.uint32, torch.uint64) else wide(x) if x.dtype is not torch.bool \
+    key = x if x.dtype in FLOATS or (x.dtype in INTS and x.dtype not in (
+        torch.uint16, torch.uint32, torch.uint64)) else wide(x) if x.dtype is not torch.bool \
         else x.to(torch.uint8)
     if key.dtype in FLOATS:
         neg = torch.where(torch.isnan(key), torch.full((), -float("inf"), dtype=key.dtype,

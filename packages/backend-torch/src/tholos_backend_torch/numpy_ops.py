@@ -13,7 +13,7 @@ import math as _math
 import numpy as np
 import torch
 
-from tholos.backend.dtypes import result_type, standardize_dtype
+from tholos.backend.dtypes import result_type
 from tholos.errors import DtypeError, OpInputError
 from tholos_backend_torch import _convert
 from tholos_backend_torch import devices as _devices
@@ -32,7 +32,6 @@ from tholos_backend_torch._convert import (
     floatx_t,
     operands,
     promote,
-    tensor_of,
     to_tensor,
     wide,
 )
@@ -581,14 +580,14 @@ def sum(x, axis=None, keepdims=False):
         if out_dt in LIMITED:
             out = torch.sum(wide(x), dtype=_I64).to(out_dt)
         else:
-            out = torch.sum(x, dtype=out_dt) if out_dt is not dt else torch.sum(x)
+            out = torch.sum(x, dtype=out_dt) if out_dt not in FLOATS else torch.sum(x)
         return _keep_all(out, x.ndim) if keepdims else out
     axes = axes_tuple(axis, x.ndim, "sum")
     if axes == () or x.ndim == 0:
         return cast(x, out_dt)
     if out_dt in LIMITED:
         return torch.sum(wide(x), dim=axes, keepdim=keepdims, dtype=_I64).to(out_dt)
-    if out_dt is dt:
+    if out_dt is dt and dt in FLOATS:
         return torch.sum(x, dim=axes, keepdim=keepdims)
     return torch.sum(x, dim=axes, keepdim=keepdims, dtype=out_dt)
 
@@ -791,7 +790,7 @@ def _cum(fn, x, axis, dtype, opname):
         return cast(x, out_dt).reshape(())
     if out_dt in LIMITED:
         return fn(wide(x), dim=ax, dtype=_I64).to(out_dt)
-    return fn(cast(x, out_dt), dim=ax)
+    return fn(cast(x, out_dt), dim=ax, dtype=out_dt)
 
 
 def cumsum(x, axis=None, dtype=None):
@@ -1576,7 +1575,7 @@ def _negative_step_item(x, key):
     rest = []
     for k in key:
         if isinstance(k, slice) and k.step is not None and k.step < 0:
-            idx = np.arange(x.shape[axis])[k]
+            idx = np.ascontiguousarray(np.arange(x.shape[axis])[k])
             x = torch.index_select(x, axis, torch.as_tensor(idx, device=x.device))
             rest.append(slice(None))
         else:

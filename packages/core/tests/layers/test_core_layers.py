@@ -90,8 +90,24 @@ def test_lambda_registered_function_serializes():
     np.testing.assert_allclose(_np(rebuilt(np.array([1.0]))), [2.0])
 
 
-def test_lambda_unregistered_function_cannot_be_serialized():
-    layer = layers.Lambda(lambda x: x)
+def test_lambda_unregistered_function_is_stored_as_source_and_refused_in_safe_mode():
+    layer = layers.Lambda(lambda x: x * 3.0)
+    config = serialize_object(layer)
+    function = config["config"]["function"]
+    assert function["class_name"] == "__lambda__"
+    assert "x * 3.0" in function["config"]["source"]
+    with pytest.raises(tholos.errors.UnsafeDeserializationError):
+        deserialize_object(config)
+    from tholos.saving.safe_mode import safe_mode_scope
+
+    with safe_mode_scope(False):
+        restored = deserialize_object(config)
+    np.testing.assert_allclose(_np(restored(np.ones((2,), "float32"))), [3.0, 3.0])
+
+
+def test_lambda_closure_cannot_be_serialized():
+    factor = 3.0
+    layer = layers.Lambda(lambda x: x * factor)
     with pytest.raises(tholos.errors.ConfigError, match="not registered"):
         serialize_object(layer)
 

@@ -20,6 +20,7 @@ from typing import Any
 
 from tholos.errors import OpInputError
 from tholos.layers.layer import Layer
+from tholos.saving.saving_api import model_load_weights, model_save, model_save_weights
 from tholos.saving.serialization import register_builtin
 from tholos.trainers.trainer import Trainer
 
@@ -136,6 +137,10 @@ class Model(Trainer, Layer):
             show_trainable=show_trainable,
             layer_range=layer_range,
         )
+
+    save = model_save
+    save_weights = model_save_weights
+    load_weights = model_load_weights
 
     def to_json(self, **kwargs: Any) -> str:
         """The model's architecture as a JSON string (see :func:`model_from_json`)."""

@@ -1,4 +1,9 @@
-"""The public random functions: resolve the seed, then call the backend's stateless op."""
+"""The public random functions: resolve the seed, then sample.
+
+With the portable generator (the default, ``tholos.config.random_generator() == "portable"``)
+the samples are computed in core from Threefry bits (:mod:`tholos.random.portable`), the same
+on every backend; with ``"native"`` the backend's own stateless op is called.
+"""
 
 from __future__ import annotations
 
@@ -8,24 +13,39 @@ from tholos.backend import _state
 from tholos.backend._symbolic import KerasTensor, compute_output_spec
 from tholos.backend.dtypes import floatx, standardize_dtype
 from tholos.errors import OpInputError
+from tholos.random import portable as _portable
 from tholos.random.seed_generator import draw_seed
 
 
+def _native() -> bool:
+    from tholos import config
+
+    return config.random_generator() == "native"
+
+
 def _backend_random():
-    return _state.current().random
+    """The sampler family to call: the backend's (native) or the portable one."""
+    return _state.current().random if _native() else _portable
 
 
 def _shape(shape: Any, fn: str) -> tuple[int, ...]:
     if isinstance(shape, int):
         return (shape,)
     try:
-        return tuple(int(d) for d in shape)
+        dims = tuple(int(d) for d in shape)
     except (TypeError, ValueError) as err:
         raise OpInputError(
             f"random.{fn}: invalid shape.",
             expected="a tuple of non-negative ints",
             received=repr(shape),
         ) from err
+    if any(d < 0 for d in dims):
+        raise OpInputError(
+            f"random.{fn}: shape has a negative dimension.",
+            expected="a tuple of non-negative ints",
+            received=repr(dims),
+        )
+    return dims
 
 
 def _float_dtype(dtype: Any, fn: str) -> str:
@@ -35,6 +55,19 @@ def _float_dtype(dtype: Any, fn: str) -> str:
             f"random.{fn} produces floats.",
             expected="a float dtype",
             received=repr(dtype),
+            hint="Use random.randint for integers." if fn == "uniform" else None,
+        )
+    return name
+
+
+def _int_dtype(dtype: Any) -> str:
+    name = standardize_dtype(dtype)
+    if not name.startswith(("int", "uint")):
+        raise OpInputError(
+            "random.randint: needs an integer dtype.",
+            expected="an int or uint dtype",
+            received=f"dtype={dtype!r}",
+            hint="Use random.uniform for floats.",
         )
     return name
 
@@ -101,7 +134,7 @@ def randint(shape, minval, maxval, dtype="int32", seed=None):
         _shape(shape, "randint"),
         minval=minval,
         maxval=maxval,
-        dtype=standardize_dtype(dtype),
+        dtype=_int_dtype(dtype),
         seed=draw_seed(seed),
     )
 

@@ -209,7 +209,7 @@ def _lookup(
 
 def _module_of(obj: Any) -> str:
     cls = obj if inspect.isclass(obj) else type(obj)
-    return getattr(cls, "_tholos_module", None) or cls.__module__
+    return cls.__dict__.get("_tholos_module") or cls.__module__
 
 
 def _builtin_name_of_function(fn: Any) -> tuple[str, str] | None:

@@ -130,12 +130,23 @@ def _function_config(fn: Any) -> Any:
     try:
         return _ser.serialize_object(fn)
     except ConfigError:
+        pass
+    from tholos.errors import SavingError
+    from tholos.saving.pycode import function_to_config
+
+    try:
+        return function_to_config(fn)  # stored as source text, loaded only with safe_mode=False
+    except SavingError:
         return fn
 
 
 def _resolve(value: Any, custom_objects: Any = None) -> Any:
     if isinstance(value, dict) and "class_name" not in value:
         return value
+    if isinstance(value, dict) and value.get("class_name") == "__lambda__":
+        from tholos.saving.pycode import function_from_config
+
+        return function_from_config(value)  # refuses in safe mode
     if isinstance(value, (dict, str)):
         return _ser.deserialize_object(value, custom_objects)
     return value

@@ -101,6 +101,11 @@ class Normalization(Layer):
             self.adapt_variance = self.add_weight(
                 name="variance", shape=self._stat_shape, initializer="ones", trainable=False
             )
+            # Keras 3 keeps a third, scalar int ``count`` (left at 0) so that weight lists and
+            # weight files have its three entries: mean, variance, count.
+            self.count = self.add_weight(
+                name="count", shape=(), dtype="int32", initializer="zeros", trainable=False
+            )
         else:
             mean = np.broadcast_to(
                 np.asarray(self.input_mean, "float64"), self._broadcast_shape
