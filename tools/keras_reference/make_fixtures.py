@@ -32,8 +32,8 @@ from typing import Any
 
 os.environ.setdefault("KERAS_BACKEND", "torch")
 
-import keras  # noqa: E402
-import numpy as np  # noqa: E402
+import keras
+import numpy as np
 
 OUT_DIR = Path(__file__).resolve().parents[2] / "packages/core/tests/fixtures/keras3"
 
@@ -150,12 +150,42 @@ add(
     {"equation": "abc,cde->abde", "output_shape": (None, 2, 3), "bias_axes": "de"},
     [(2, 3, 4)],
 )
-add("embedding", "Embedding", {"input_dim": 10, "output_dim": 4}, [{"shape": (2, 5), "kind": "int", "high": 10}])
+add(
+    "embedding",
+    "Embedding",
+    {"input_dim": 10, "output_dim": 4},
+    [{"shape": (2, 5), "kind": "int", "high": 10}],
+)
 for act in [
-    "relu", "sigmoid", "tanh", "softmax", "softplus", "softsign", "selu", "elu", "exponential",
-    "hard_sigmoid", "gelu", "silu", "mish", "log_softmax", "relu6", "leaky_relu", "hard_silu",
-    "celu", "glu", "log_sigmoid", "hard_tanh", "hard_shrink", "soft_shrink", "tanh_shrink",
-    "sparse_plus", "sparse_sigmoid", "sparsemax", "squareplus", "linear",
+    "relu",
+    "sigmoid",
+    "tanh",
+    "softmax",
+    "softplus",
+    "softsign",
+    "selu",
+    "elu",
+    "exponential",
+    "hard_sigmoid",
+    "gelu",
+    "silu",
+    "mish",
+    "log_softmax",
+    "relu6",
+    "leaky_relu",
+    "hard_silu",
+    "celu",
+    "glu",
+    "log_sigmoid",
+    "hard_tanh",
+    "hard_shrink",
+    "soft_shrink",
+    "tanh_shrink",
+    "sparse_plus",
+    "sparse_sigmoid",
+    "sparsemax",
+    "squareplus",
+    "linear",
 ]:
     add(f"activation_{act}", "Activation", {"activation": act}, [(3, 6)])
 # activation layers
@@ -166,43 +196,196 @@ add("elu_layer", "ELU", {"alpha": 0.7}, [(3, 6)])
 add("softmax_layer", "Softmax", {"axis": 1}, [(2, 3, 4)])
 
 # convolutions
-add("conv1d_same_s2", "Conv1D", {"filters": 3, "kernel_size": 3, "strides": 2, "padding": "same"}, [(2, 8, 2)])
-add("conv1d_same_d2", "Conv1D", {"filters": 3, "kernel_size": 3, "dilation_rate": 2, "padding": "same"}, [(2, 9, 2)])
-add("conv1d_causal", "Conv1D", {"filters": 2, "kernel_size": 3, "dilation_rate": 2, "padding": "causal"}, [(2, 7, 3)])
-add("conv1d_groups", "Conv1D", {"filters": 4, "kernel_size": 2, "groups": 2, "activation": "relu"}, [(2, 6, 4)])
-add("conv2d_same_s2_even", "Conv2D", {"filters": 3, "kernel_size": 3, "strides": 2, "padding": "same"}, [(2, 8, 8, 2)])
-add("conv2d_same_s2_odd", "Conv2D", {"filters": 3, "kernel_size": 3, "strides": 2, "padding": "same"}, [(2, 7, 7, 2)])
-add("conv2d_same_k4_s3", "Conv2D", {"filters": 2, "kernel_size": (4, 2), "strides": (3, 2), "padding": "same"}, [(1, 10, 7, 2)])
-add("conv2d_same_d2", "Conv2D", {"filters": 3, "kernel_size": 3, "dilation_rate": 2, "padding": "same"}, [(2, 7, 6, 2)])
-add("conv2d_same_d_23", "Conv2D", {"filters": 2, "kernel_size": (2, 3), "dilation_rate": (2, 3), "padding": "same"}, [(1, 8, 9, 2)])
+add(
+    "conv1d_same_s2",
+    "Conv1D",
+    {"filters": 3, "kernel_size": 3, "strides": 2, "padding": "same"},
+    [(2, 8, 2)],
+)
+add(
+    "conv1d_same_d2",
+    "Conv1D",
+    {"filters": 3, "kernel_size": 3, "dilation_rate": 2, "padding": "same"},
+    [(2, 9, 2)],
+)
+add(
+    "conv1d_causal",
+    "Conv1D",
+    {"filters": 2, "kernel_size": 3, "dilation_rate": 2, "padding": "causal"},
+    [(2, 7, 3)],
+)
+add(
+    "conv1d_groups",
+    "Conv1D",
+    {"filters": 4, "kernel_size": 2, "groups": 2, "activation": "relu"},
+    [(2, 6, 4)],
+)
+add(
+    "conv2d_same_s2_even",
+    "Conv2D",
+    {"filters": 3, "kernel_size": 3, "strides": 2, "padding": "same"},
+    [(2, 8, 8, 2)],
+)
+add(
+    "conv2d_same_s2_odd",
+    "Conv2D",
+    {"filters": 3, "kernel_size": 3, "strides": 2, "padding": "same"},
+    [(2, 7, 7, 2)],
+)
+add(
+    "conv2d_same_k4_s3",
+    "Conv2D",
+    {"filters": 2, "kernel_size": (4, 2), "strides": (3, 2), "padding": "same"},
+    [(1, 10, 7, 2)],
+)
+add(
+    "conv2d_same_d2",
+    "Conv2D",
+    {"filters": 3, "kernel_size": 3, "dilation_rate": 2, "padding": "same"},
+    [(2, 7, 6, 2)],
+)
+add(
+    "conv2d_same_d_23",
+    "Conv2D",
+    {"filters": 2, "kernel_size": (2, 3), "dilation_rate": (2, 3), "padding": "same"},
+    [(1, 8, 9, 2)],
+)
 add("conv2d_valid_s2", "Conv2D", {"filters": 3, "kernel_size": 3, "strides": 2}, [(2, 7, 8, 2)])
-add("conv2d_channels_first", "Conv2D", {"filters": 3, "kernel_size": 3, "strides": 2, "padding": "same", "data_format": "channels_first"}, [(2, 2, 7, 6)])
-add("conv3d_same_s2", "Conv3D", {"filters": 2, "kernel_size": 3, "strides": 2, "padding": "same"}, [(1, 5, 6, 4, 2)])
-add("conv1d_transpose_same_s2", "Conv1DTranspose", {"filters": 2, "kernel_size": 3, "strides": 2, "padding": "same"}, [(2, 5, 3)])
-add("conv2d_transpose_same_s2", "Conv2DTranspose", {"filters": 3, "kernel_size": 3, "strides": 2, "padding": "same"}, [(2, 4, 5, 2)])
-add("conv2d_transpose_same_s2_k4", "Conv2DTranspose", {"filters": 2, "kernel_size": 4, "strides": 2, "padding": "same"}, [(1, 4, 3, 2)])
-add("conv2d_transpose_valid_s2", "Conv2DTranspose", {"filters": 2, "kernel_size": 3, "strides": 2}, [(2, 4, 3, 2)])
-add("conv2d_transpose_outpad", "Conv2DTranspose", {"filters": 2, "kernel_size": 3, "strides": 2, "padding": "same", "output_padding": 1}, [(1, 3, 4, 2)])
-add("conv2d_transpose_d2", "Conv2DTranspose", {"filters": 2, "kernel_size": 3, "dilation_rate": 2, "padding": "same"}, [(1, 5, 4, 2)])
-add("conv3d_transpose_same_s2", "Conv3DTranspose", {"filters": 2, "kernel_size": 3, "strides": 2, "padding": "same"}, [(1, 3, 4, 2, 2)])
-add("depthwise_conv1d", "DepthwiseConv1D", {"kernel_size": 3, "strides": 2, "padding": "same", "depth_multiplier": 2}, [(2, 8, 3)])
-add("depthwise_conv2d_same_s2", "DepthwiseConv2D", {"kernel_size": 3, "strides": 2, "padding": "same", "depth_multiplier": 2}, [(2, 7, 8, 3)])
-add("depthwise_conv2d_d2", "DepthwiseConv2D", {"kernel_size": 3, "dilation_rate": 2, "padding": "same"}, [(1, 7, 6, 2)])
-add("separable_conv1d", "SeparableConv1D", {"filters": 4, "kernel_size": 3, "padding": "same", "depth_multiplier": 2}, [(2, 7, 3)])
-add("separable_conv2d_same_s2", "SeparableConv2D", {"filters": 4, "kernel_size": 3, "strides": 2, "padding": "same", "depth_multiplier": 2}, [(2, 7, 6, 3)])
+add(
+    "conv2d_channels_first",
+    "Conv2D",
+    {
+        "filters": 3,
+        "kernel_size": 3,
+        "strides": 2,
+        "padding": "same",
+        "data_format": "channels_first",
+    },
+    [(2, 2, 7, 6)],
+)
+add(
+    "conv3d_same_s2",
+    "Conv3D",
+    {"filters": 2, "kernel_size": 3, "strides": 2, "padding": "same"},
+    [(1, 5, 6, 4, 2)],
+)
+add(
+    "conv1d_transpose_same_s2",
+    "Conv1DTranspose",
+    {"filters": 2, "kernel_size": 3, "strides": 2, "padding": "same"},
+    [(2, 5, 3)],
+)
+add(
+    "conv2d_transpose_same_s2",
+    "Conv2DTranspose",
+    {"filters": 3, "kernel_size": 3, "strides": 2, "padding": "same"},
+    [(2, 4, 5, 2)],
+)
+add(
+    "conv2d_transpose_same_s2_k4",
+    "Conv2DTranspose",
+    {"filters": 2, "kernel_size": 4, "strides": 2, "padding": "same"},
+    [(1, 4, 3, 2)],
+)
+add(
+    "conv2d_transpose_valid_s2",
+    "Conv2DTranspose",
+    {"filters": 2, "kernel_size": 3, "strides": 2},
+    [(2, 4, 3, 2)],
+)
+add(
+    "conv2d_transpose_outpad",
+    "Conv2DTranspose",
+    {"filters": 2, "kernel_size": 3, "strides": 2, "padding": "same", "output_padding": 1},
+    [(1, 3, 4, 2)],
+)
+add(
+    "conv2d_transpose_d2",
+    "Conv2DTranspose",
+    {"filters": 2, "kernel_size": 3, "dilation_rate": 2, "padding": "same"},
+    [(1, 5, 4, 2)],
+)
+add(
+    "conv3d_transpose_same_s2",
+    "Conv3DTranspose",
+    {"filters": 2, "kernel_size": 3, "strides": 2, "padding": "same"},
+    [(1, 3, 4, 2, 2)],
+)
+add(
+    "depthwise_conv1d",
+    "DepthwiseConv1D",
+    {"kernel_size": 3, "strides": 2, "padding": "same", "depth_multiplier": 2},
+    [(2, 8, 3)],
+)
+add(
+    "depthwise_conv2d_same_s2",
+    "DepthwiseConv2D",
+    {"kernel_size": 3, "strides": 2, "padding": "same", "depth_multiplier": 2},
+    [(2, 7, 8, 3)],
+)
+add(
+    "depthwise_conv2d_d2",
+    "DepthwiseConv2D",
+    {"kernel_size": 3, "dilation_rate": 2, "padding": "same"},
+    [(1, 7, 6, 2)],
+)
+add(
+    "separable_conv1d",
+    "SeparableConv1D",
+    {"filters": 4, "kernel_size": 3, "padding": "same", "depth_multiplier": 2},
+    [(2, 7, 3)],
+)
+add(
+    "separable_conv2d_same_s2",
+    "SeparableConv2D",
+    {"filters": 4, "kernel_size": 3, "strides": 2, "padding": "same", "depth_multiplier": 2},
+    [(2, 7, 6, 3)],
+)
 
 # pooling
-add("maxpool1d_same_s2", "MaxPooling1D", {"pool_size": 3, "strides": 2, "padding": "same"}, [(2, 8, 3)])
+add(
+    "maxpool1d_same_s2",
+    "MaxPooling1D",
+    {"pool_size": 3, "strides": 2, "padding": "same"},
+    [(2, 8, 3)],
+)
 add("maxpool2d_valid", "MaxPooling2D", {"pool_size": 2}, [(2, 7, 6, 3)])
-add("maxpool2d_same_s2", "MaxPooling2D", {"pool_size": 3, "strides": 2, "padding": "same"}, [(2, 7, 8, 2)])
+add(
+    "maxpool2d_same_s2",
+    "MaxPooling2D",
+    {"pool_size": 3, "strides": 2, "padding": "same"},
+    [(2, 7, 8, 2)],
+)
 add("maxpool3d_same", "MaxPooling3D", {"pool_size": 2, "padding": "same"}, [(1, 5, 4, 3, 2)])
-add("avgpool1d_same_s1", "AveragePooling1D", {"pool_size": 3, "strides": 1, "padding": "same"}, [(2, 7, 3)])
+add(
+    "avgpool1d_same_s1",
+    "AveragePooling1D",
+    {"pool_size": 3, "strides": 1, "padding": "same"},
+    [(2, 7, 3)],
+)
 add("avgpool2d_valid", "AveragePooling2D", {"pool_size": 2}, [(2, 6, 7, 3)])
-add("avgpool2d_same_s2", "AveragePooling2D", {"pool_size": 3, "strides": 2, "padding": "same"}, [(2, 7, 8, 2)])
-add("avgpool2d_same_s1", "AveragePooling2D", {"pool_size": 3, "strides": 1, "padding": "same"}, [(1, 5, 5, 2)])
-add("avgpool2d_same_p2_odd", "AveragePooling2D", {"pool_size": 2, "padding": "same"}, [(1, 5, 7, 2)])
+add(
+    "avgpool2d_same_s2",
+    "AveragePooling2D",
+    {"pool_size": 3, "strides": 2, "padding": "same"},
+    [(2, 7, 8, 2)],
+)
+add(
+    "avgpool2d_same_s1",
+    "AveragePooling2D",
+    {"pool_size": 3, "strides": 1, "padding": "same"},
+    [(1, 5, 5, 2)],
+)
+add(
+    "avgpool2d_same_p2_odd", "AveragePooling2D", {"pool_size": 2, "padding": "same"}, [(1, 5, 7, 2)]
+)
 add("avgpool3d_same", "AveragePooling3D", {"pool_size": 2, "padding": "same"}, [(1, 5, 4, 3, 2)])
-add("avgpool2d_channels_first", "AveragePooling2D", {"pool_size": 3, "strides": 2, "padding": "same", "data_format": "channels_first"}, [(1, 2, 7, 6)])
+add(
+    "avgpool2d_channels_first",
+    "AveragePooling2D",
+    {"pool_size": 3, "strides": 2, "padding": "same", "data_format": "channels_first"},
+    [(1, 2, 7, 6)],
+)
 for dims, shape in ((1, (2, 5, 3)), (2, (2, 4, 5, 3)), (3, (2, 3, 4, 2, 3))):
     add(f"gap{dims}d", f"GlobalAveragePooling{dims}D", {}, [shape])
     add(f"gmp{dims}d", f"GlobalMaxPooling{dims}D", {"keepdims": True}, [shape])
@@ -210,7 +393,13 @@ for dims, shape in ((1, (2, 5, 3)), (2, (2, 4, 5, 3)), (3, (2, 3, 4, 2, 3))):
 # normalization
 add("batchnorm", "BatchNormalization", {"momentum": 0.9, "epsilon": 1e-3}, [(6, 4)], training=True)
 add("batchnorm_conv_axis1", "BatchNormalization", {"axis": 1}, [(4, 3, 5, 2)], training=True)
-add("batchnorm_no_scale", "BatchNormalization", {"center": False, "scale": False}, [(4, 5, 3)], training=True)
+add(
+    "batchnorm_no_scale",
+    "BatchNormalization",
+    {"center": False, "scale": False},
+    [(4, 5, 3)],
+    training=True,
+)
 add("layernorm", "LayerNormalization", {}, [(2, 3, 6)])
 add("layernorm_axes", "LayerNormalization", {"axis": [1, 2], "epsilon": 1e-5}, [(2, 3, 4)])
 add("groupnorm", "GroupNormalization", {"groups": 2}, [(2, 5, 4)])
@@ -224,8 +413,18 @@ add("cropping2d", "Cropping2D", {"cropping": ((1, 0), (1, 2))}, [(1, 5, 6, 2)])
 add("cropping1d", "Cropping1D", {"cropping": (1, 2)}, [(2, 6, 2)])
 add("upsampling1d", "UpSampling1D", {"size": 3}, [(2, 3, 2)])
 add("upsampling2d_nearest", "UpSampling2D", {"size": (2, 3)}, [(1, 3, 2, 2)])
-add("upsampling2d_bilinear", "UpSampling2D", {"size": 2, "interpolation": "bilinear"}, [(1, 3, 4, 2)])
-add("upsampling2d_bilinear_23", "UpSampling2D", {"size": (2, 3), "interpolation": "bilinear"}, [(2, 4, 3, 1)])
+add(
+    "upsampling2d_bilinear",
+    "UpSampling2D",
+    {"size": 2, "interpolation": "bilinear"},
+    [(1, 3, 4, 2)],
+)
+add(
+    "upsampling2d_bilinear_23",
+    "UpSampling2D",
+    {"size": (2, 3), "interpolation": "bilinear"},
+    [(2, 4, 3, 1)],
+)
 add("upsampling3d", "UpSampling3D", {"size": 2}, [(1, 2, 2, 3, 1)])
 add("flatten", "Flatten", {}, [(2, 3, 4)])
 add("reshape", "Reshape", {"target_shape": (4, -1)}, [(2, 3, 4)])
@@ -243,37 +442,236 @@ add("dot_normalize", "Dot", {"axes": -1, "normalize": True}, [(3, 4), (3, 4)], c
 # preprocessing and misc
 add("rescaling", "Rescaling", {"scale": 0.5, "offset": -1.0}, [(2, 4)])
 add("normalization_adapt", "Normalization", {"axis": -1}, [(3, 4)], adapt=(20, 4))
-add("masking", "Masking", {"mask_value": 0.0}, [{"shape": (2, 3, 2), "kind": "value", "value": [1, 2, 0, 0, 3, 0, 0, 0, 0, 0, 1, 1]}])
+add(
+    "masking",
+    "Masking",
+    {"mask_value": 0.0},
+    [{"shape": (2, 3, 2), "kind": "value", "value": [1, 2, 0, 0, 3, 0, 0, 0, 0, 0, 1, 1]}],
+)
 
 # recurrent
 add("simple_rnn", "SimpleRNN", {"units": 3, "return_sequences": True}, [(2, 4, 5)])
-add("simple_rnn_backwards", "SimpleRNN", {"units": 3, "go_backwards": True, "return_state": True}, [(2, 4, 5)])
+add(
+    "simple_rnn_backwards",
+    "SimpleRNN",
+    {"units": 3, "go_backwards": True, "return_state": True},
+    [(2, 4, 5)],
+)
 add("lstm", "LSTM", {"units": 3}, [(2, 5, 4)])
-add("lstm_seq_state", "LSTM", {"units": 3, "return_sequences": True, "return_state": True}, [(2, 5, 4)])
-add("lstm_masked", "LSTM", {"units": 3, "return_sequences": True}, [(2, 5, 4)],
-    call_arrays={"mask": {"shape": (2, 5), "kind": "value", "dtype": "bool",
-                          "value": [1, 1, 1, 0, 0, 1, 1, 1, 1, 1]}})
+add(
+    "lstm_seq_state",
+    "LSTM",
+    {"units": 3, "return_sequences": True, "return_state": True},
+    [(2, 5, 4)],
+)
+add(
+    "lstm_masked",
+    "LSTM",
+    {"units": 3, "return_sequences": True},
+    [(2, 5, 4)],
+    call_arrays={
+        "mask": {
+            "shape": (2, 5),
+            "kind": "value",
+            "dtype": "bool",
+            "value": [1, 1, 1, 0, 0, 1, 1, 1, 1, 1],
+        }
+    },
+)
 add("gru_reset_after", "GRU", {"units": 3, "return_sequences": True}, [(2, 5, 4)])
-add("gru_reset_before", "GRU", {"units": 3, "reset_after": False, "return_state": True}, [(2, 5, 4)])
-add("gru_masked", "GRU", {"units": 2}, [(2, 4, 3)],
-    call_arrays={"mask": {"shape": (2, 4), "kind": "value", "dtype": "bool",
-                          "value": [1, 1, 0, 0, 1, 1, 1, 1]}})
-add("bidirectional_lstm", "Bidirectional", {}, [(2, 4, 3)], inner={"cls": "LSTM", "kwargs": {"units": 2, "return_sequences": True}})
-add("bidirectional_gru_sum", "Bidirectional", {"merge_mode": "sum"}, [(2, 4, 3)], inner={"cls": "GRU", "kwargs": {"units": 3}})
-add("time_distributed_dense", "TimeDistributed", {}, [(2, 3, 4)], inner={"cls": "Dense", "kwargs": {"units": 2}})
+add(
+    "gru_reset_before", "GRU", {"units": 3, "reset_after": False, "return_state": True}, [(2, 5, 4)]
+)
+add(
+    "gru_masked",
+    "GRU",
+    {"units": 2},
+    [(2, 4, 3)],
+    call_arrays={
+        "mask": {
+            "shape": (2, 4),
+            "kind": "value",
+            "dtype": "bool",
+            "value": [1, 1, 0, 0, 1, 1, 1, 1],
+        }
+    },
+)
+add(
+    "bidirectional_lstm",
+    "Bidirectional",
+    {},
+    [(2, 4, 3)],
+    inner={"cls": "LSTM", "kwargs": {"units": 2, "return_sequences": True}},
+)
+add(
+    "bidirectional_gru_sum",
+    "Bidirectional",
+    {"merge_mode": "sum"},
+    [(2, 4, 3)],
+    inner={"cls": "GRU", "kwargs": {"units": 3}},
+)
+add(
+    "time_distributed_dense",
+    "TimeDistributed",
+    {},
+    [(2, 3, 4)],
+    inner={"cls": "Dense", "kwargs": {"units": 2}},
+)
+
+add(
+    "simple_rnn_masked",
+    "SimpleRNN",
+    {"units": 2},
+    [(2, 4, 3)],
+    call_arrays={
+        "mask": {
+            "shape": (2, 4),
+            "kind": "value",
+            "dtype": "bool",
+            "value": [1, 1, 1, 0, 1, 0, 1, 1],
+        }
+    },
+)
+add(
+    "lstm_go_backwards",
+    "LSTM",
+    {"units": 2, "go_backwards": True, "return_sequences": True},
+    [(2, 4, 3)],
+)
+add(
+    "rnn_lstm_cell",
+    "RNN",
+    {"return_sequences": True},
+    [(2, 4, 3)],
+    inner={"cls": "LSTMCell", "kwargs": {"units": 3}, "arg": "cell"},
+)
+add(
+    "rnn_gru_cell_state",
+    "RNN",
+    {"return_state": True},
+    [(2, 4, 3)],
+    inner={"cls": "GRUCell", "kwargs": {"units": 2}, "arg": "cell"},
+)
+add(
+    "bidirectional_lstm_state",
+    "Bidirectional",
+    {},
+    [(2, 4, 3)],
+    inner={"cls": "LSTM", "kwargs": {"units": 2, "return_state": True}},
+)
+add(
+    "time_distributed_conv2d",
+    "TimeDistributed",
+    {},
+    [(2, 3, 5, 4, 2)],
+    inner={"cls": "Conv2D", "kwargs": {"filters": 2, "kernel_size": 3, "padding": "same"}},
+)
+
+# more layouts
+add(
+    "conv2d_transpose_channels_first",
+    "Conv2DTranspose",
+    {
+        "filters": 2,
+        "kernel_size": 3,
+        "strides": 2,
+        "padding": "same",
+        "data_format": "channels_first",
+    },
+    [(1, 2, 3, 4)],
+)
+add(
+    "depthwise_conv2d_channels_first",
+    "DepthwiseConv2D",
+    {"kernel_size": 3, "strides": 2, "padding": "same", "data_format": "channels_first"},
+    [(1, 2, 7, 6)],
+)
+add(
+    "separable_conv2d_channels_first",
+    "SeparableConv2D",
+    {"filters": 3, "kernel_size": 3, "padding": "same", "data_format": "channels_first"},
+    [(1, 2, 5, 6)],
+)
+add(
+    "upsampling2d_bilinear_channels_first",
+    "UpSampling2D",
+    {"size": 2, "interpolation": "bilinear", "data_format": "channels_first"},
+    [(1, 2, 3, 4)],
+)
+add(
+    "maxpool2d_channels_first",
+    "MaxPooling2D",
+    {"pool_size": 3, "strides": 2, "padding": "same", "data_format": "channels_first"},
+    [(1, 2, 7, 6)],
+)
+add("zeropad1d", "ZeroPadding1D", {"padding": (2, 1)}, [(2, 3, 2)])
+add("zeropad3d", "ZeroPadding3D", {"padding": 1}, [(1, 2, 2, 2, 1)])
+add("cropping3d", "Cropping3D", {"cropping": ((1, 0), (0, 1), (1, 1))}, [(1, 3, 3, 4, 2)])
+add("layernorm_no_center_scale", "LayerNormalization", {"center": False, "scale": False}, [(3, 5)])
+add("prelu_default", "PReLU", {}, [(2, 3, 4)])
+add(
+    "softmax_masked",
+    "Softmax",
+    {},
+    [(2, 5)],
+    call_arrays={
+        "mask": {
+            "shape": (2, 5),
+            "kind": "value",
+            "dtype": "bool",
+            "value": [1, 1, 0, 1, 0, 0, 1, 1, 1, 1],
+        }
+    },
+)
 
 # attention
-add("mha_self", "MultiHeadAttention", {"num_heads": 2, "key_dim": 3}, [(2, 4, 5), (2, 4, 5)], call="args")
-add("mha_cross_value_dim", "MultiHeadAttention", {"num_heads": 2, "key_dim": 3, "value_dim": 2, "output_shape": 6},
-    [(2, 3, 5), (2, 4, 6), (2, 4, 7)], call="args")
-add("mha_mask", "MultiHeadAttention", {"num_heads": 3, "key_dim": 2}, [(2, 3, 4), (2, 5, 4)], call="args",
+add(
+    "mha_self",
+    "MultiHeadAttention",
+    {"num_heads": 2, "key_dim": 3},
+    [(2, 4, 5), (2, 4, 5)],
+    call="args",
+)
+add(
+    "mha_cross_value_dim",
+    "MultiHeadAttention",
+    {"num_heads": 2, "key_dim": 3, "value_dim": 2, "output_shape": 6},
+    [(2, 3, 5), (2, 4, 6), (2, 4, 7)],
+    call="args",
+)
+add(
+    "mha_mask",
+    "MultiHeadAttention",
+    {"num_heads": 3, "key_dim": 2},
+    [(2, 3, 4), (2, 5, 4)],
+    call="args",
     call_arrays={"attention_mask": {"shape": (2, 3, 5), "kind": "bool", "p": 0.7}},
-    call_kwargs={"return_attention_scores": True})
-add("mha_causal", "MultiHeadAttention", {"num_heads": 2, "key_dim": 2}, [(1, 4, 3), (1, 4, 3)], call="args",
-    call_kwargs={"use_causal_mask": True})
+    call_kwargs={"return_attention_scores": True},
+)
+add(
+    "mha_causal",
+    "MultiHeadAttention",
+    {"num_heads": 2, "key_dim": 2},
+    [(1, 4, 3), (1, 4, 3)],
+    call="args",
+    call_kwargs={"use_causal_mask": True},
+)
 add("attention_dot", "Attention", {}, [(2, 3, 4), (2, 5, 4)], call="list")
-add("attention_scale_concat", "Attention", {"use_scale": True, "score_mode": "concat"}, [(2, 3, 4), (2, 5, 4), (2, 5, 4)], call="list")
-add("attention_causal", "Attention", {}, [(2, 4, 3), (2, 4, 3)], call="list", call_kwargs={"use_causal_mask": True, "return_attention_scores": True})
+add(
+    "attention_scale_concat",
+    "Attention",
+    {"use_scale": True, "score_mode": "concat"},
+    [(2, 3, 4), (2, 5, 4), (2, 5, 4)],
+    call="list",
+)
+add(
+    "attention_causal",
+    "Attention",
+    {},
+    [(2, 4, 3), (2, 4, 3)],
+    call="list",
+    call_kwargs={"use_causal_mask": True, "return_attention_scores": True},
+)
 add("additive_attention", "AdditiveAttention", {}, [(2, 3, 4), (2, 5, 4)], call="list")
 
 
@@ -283,7 +681,8 @@ def run_layer_case(case: LayerCase, arrays: dict, manifest: list) -> None:
     extra = {k: make_array(rng, spec) for k, spec in case.call_arrays.items()}
     kwargs = dict(case.kwargs)
     if case.inner is not None:
-        kwargs["layer"] = getattr(keras.layers, case.inner["cls"])(**case.inner["kwargs"])
+        inner = getattr(keras.layers, case.inner["cls"])(**case.inner["kwargs"])
+        kwargs[case.inner.get("arg", "layer")] = inner
     layer = getattr(keras.layers, case.cls)(**kwargs)
     adapt_data = None
     if case.adapt is not None:
@@ -362,12 +761,28 @@ OPT_CASES: list[tuple[str, str, dict]] = [
     ("adamax", "Adamax", {"learning_rate": 0.02}),
     ("nadam", "Nadam", {"learning_rate": 0.01}),
     ("rmsprop", "RMSprop", {"learning_rate": 0.01}),
-    ("rmsprop_centered_momentum", "RMSprop", {"learning_rate": 0.01, "centered": True, "momentum": 0.5}),
+    (
+        "rmsprop_centered_momentum",
+        "RMSprop",
+        {"learning_rate": 0.01, "centered": True, "momentum": 0.5},
+    ),
     ("adagrad", "Adagrad", {"learning_rate": 0.05}),
     ("adadelta", "Adadelta", {"learning_rate": 1.0}),
     ("adafactor", "Adafactor", {"learning_rate": 0.05}),
-    ("ftrl", "Ftrl", {"learning_rate": 0.1, "l1_regularization_strength": 0.01, "l2_regularization_strength": 0.01}),
-    ("ftrl_shrinkage", "Ftrl", {"learning_rate": 0.1, "l2_shrinkage_regularization_strength": 0.05, "beta": 0.5}),
+    (
+        "ftrl",
+        "Ftrl",
+        {
+            "learning_rate": 0.1,
+            "l1_regularization_strength": 0.01,
+            "l2_regularization_strength": 0.01,
+        },
+    ),
+    (
+        "ftrl_shrinkage",
+        "Ftrl",
+        {"learning_rate": 0.1, "l2_shrinkage_regularization_strength": 0.05, "beta": 0.5},
+    ),
     ("lion", "Lion", {"learning_rate": 0.005}),
     ("lamb", "Lamb", {"learning_rate": 0.02}),
     ("sgd_clipnorm", "SGD", {"learning_rate": 0.1, "clipnorm": 0.05}),
@@ -377,11 +792,63 @@ OPT_CASES: list[tuple[str, str, dict]] = [
     ("adam_global_clipnorm", "Adam", {"learning_rate": 0.01, "global_clipnorm": 0.2}),
     ("rmsprop_clipvalue", "RMSprop", {"learning_rate": 0.01, "clipvalue": 0.05}),
     ("adam_ema", "Adam", {"learning_rate": 0.01, "use_ema": True, "ema_momentum": 0.9}),
-    ("sgd_grad_accum", "SGD", {"learning_rate": 0.1, "momentum": 0.5, "gradient_accumulation_steps": 3}),
-    ("sgd_exp_decay", "SGD", {"learning_rate": {"class_name": "ExponentialDecay", "config": {
-        "initial_learning_rate": 0.2, "decay_steps": 3, "decay_rate": 0.5}}}),
-    ("adam_cosine_warmup", "Adam", {"learning_rate": {"class_name": "CosineDecay", "config": {
-        "initial_learning_rate": 0.0, "decay_steps": 8, "warmup_target": 0.02, "warmup_steps": 4}}}),
+    (
+        "sgd_grad_accum",
+        "SGD",
+        {"learning_rate": 0.1, "momentum": 0.5, "gradient_accumulation_steps": 3},
+    ),
+    ("adam_grad_accum", "Adam", {"learning_rate": 0.02, "gradient_accumulation_steps": 2}),
+    (
+        "nadam_grad_accum_ema",
+        "Nadam",
+        {
+            "learning_rate": 0.02,
+            "gradient_accumulation_steps": 3,
+            "use_ema": True,
+            "ema_momentum": 0.8,
+        },
+    ),
+    (
+        "sgd_ema_overwrite",
+        "SGD",
+        {"learning_rate": 0.1, "use_ema": True, "ema_momentum": 0.7, "ema_overwrite_frequency": 5},
+    ),
+    (
+        "adamw_amsgrad_clip",
+        "AdamW",
+        {"learning_rate": 0.01, "weight_decay": 0.1, "amsgrad": True, "clipnorm": 0.3},
+    ),
+    ("lion_weight_decay", "Lion", {"learning_rate": 0.005, "beta_1": 0.8, "weight_decay": 0.5}),
+    (
+        "adafactor_no_relative",
+        "Adafactor",
+        {"learning_rate": 0.02, "relative_step": False, "clip_threshold": 0.5},
+    ),
+    (
+        "sgd_exp_decay",
+        "SGD",
+        {
+            "learning_rate": {
+                "class_name": "ExponentialDecay",
+                "config": {"initial_learning_rate": 0.2, "decay_steps": 3, "decay_rate": 0.5},
+            }
+        },
+    ),
+    (
+        "adam_cosine_warmup",
+        "Adam",
+        {
+            "learning_rate": {
+                "class_name": "CosineDecay",
+                "config": {
+                    "initial_learning_rate": 0.0,
+                    "decay_steps": 8,
+                    "warmup_target": 0.02,
+                    "warmup_steps": 4,
+                },
+            }
+        },
+    ),
 ]
 
 
@@ -430,7 +897,9 @@ def run_optimizer_case(name: str, cls_name: str, cfg: dict, arrays: dict, manife
     n_ema = 0
     if cfg.get("use_ema"):
         # The EMA copies of the trainable weights (what SwapEMAWeights would swap in).
-        ema = [np.asarray(keras.ops.convert_to_numpy(v)) for v in opt._model_variables_moving_average]
+        ema = [
+            np.asarray(keras.ops.convert_to_numpy(v)) for v in opt._model_variables_moving_average
+        ]
         for i, w in enumerate(ema):
             arrays[f"{p}ema{i}"] = w
         n_ema = len(ema)
@@ -454,18 +923,76 @@ def run_optimizer_case(name: str, cls_name: str, cfg: dict, arrays: dict, manife
 # Learning-rate schedules
 
 SCHEDULE_CASES: list[tuple[str, str, dict]] = [
-    ("exponential", "ExponentialDecay", {"initial_learning_rate": 0.1, "decay_steps": 10, "decay_rate": 0.5}),
-    ("exponential_staircase", "ExponentialDecay", {"initial_learning_rate": 0.1, "decay_steps": 10, "decay_rate": 0.5, "staircase": True}),
+    (
+        "exponential",
+        "ExponentialDecay",
+        {"initial_learning_rate": 0.1, "decay_steps": 10, "decay_rate": 0.5},
+    ),
+    (
+        "exponential_staircase",
+        "ExponentialDecay",
+        {"initial_learning_rate": 0.1, "decay_steps": 10, "decay_rate": 0.5, "staircase": True},
+    ),
     ("piecewise", "PiecewiseConstantDecay", {"boundaries": [5, 20], "values": [0.1, 0.05, 0.01]}),
-    ("polynomial", "PolynomialDecay", {"initial_learning_rate": 0.1, "decay_steps": 50, "end_learning_rate": 0.01, "power": 2.0}),
-    ("polynomial_cycle", "PolynomialDecay", {"initial_learning_rate": 0.1, "decay_steps": 20, "end_learning_rate": 0.01, "power": 0.5, "cycle": True}),
-    ("inverse_time", "InverseTimeDecay", {"initial_learning_rate": 0.1, "decay_steps": 10, "decay_rate": 0.5}),
-    ("inverse_time_staircase", "InverseTimeDecay", {"initial_learning_rate": 0.1, "decay_steps": 10, "decay_rate": 0.5, "staircase": True}),
+    (
+        "polynomial",
+        "PolynomialDecay",
+        {"initial_learning_rate": 0.1, "decay_steps": 50, "end_learning_rate": 0.01, "power": 2.0},
+    ),
+    (
+        "polynomial_cycle",
+        "PolynomialDecay",
+        {
+            "initial_learning_rate": 0.1,
+            "decay_steps": 20,
+            "end_learning_rate": 0.01,
+            "power": 0.5,
+            "cycle": True,
+        },
+    ),
+    (
+        "inverse_time",
+        "InverseTimeDecay",
+        {"initial_learning_rate": 0.1, "decay_steps": 10, "decay_rate": 0.5},
+    ),
+    (
+        "inverse_time_staircase",
+        "InverseTimeDecay",
+        {"initial_learning_rate": 0.1, "decay_steps": 10, "decay_rate": 0.5, "staircase": True},
+    ),
     ("cosine", "CosineDecay", {"initial_learning_rate": 0.1, "decay_steps": 50, "alpha": 0.1}),
-    ("cosine_warmup", "CosineDecay", {"initial_learning_rate": 0.0, "decay_steps": 40, "warmup_target": 0.1, "warmup_steps": 10}),
-    ("cosine_warmup_from", "CosineDecay", {"initial_learning_rate": 0.02, "decay_steps": 40, "alpha": 0.05, "warmup_target": 0.1, "warmup_steps": 10}),
-    ("cosine_restarts", "CosineDecayRestarts", {"initial_learning_rate": 0.1, "first_decay_steps": 10}),
-    ("cosine_restarts_mul", "CosineDecayRestarts", {"initial_learning_rate": 0.1, "first_decay_steps": 8, "t_mul": 1.5, "m_mul": 0.7, "alpha": 0.1}),
+    (
+        "cosine_warmup",
+        "CosineDecay",
+        {"initial_learning_rate": 0.0, "decay_steps": 40, "warmup_target": 0.1, "warmup_steps": 10},
+    ),
+    (
+        "cosine_warmup_from",
+        "CosineDecay",
+        {
+            "initial_learning_rate": 0.02,
+            "decay_steps": 40,
+            "alpha": 0.05,
+            "warmup_target": 0.1,
+            "warmup_steps": 10,
+        },
+    ),
+    (
+        "cosine_restarts",
+        "CosineDecayRestarts",
+        {"initial_learning_rate": 0.1, "first_decay_steps": 10},
+    ),
+    (
+        "cosine_restarts_mul",
+        "CosineDecayRestarts",
+        {
+            "initial_learning_rate": 0.1,
+            "first_decay_steps": 8,
+            "t_mul": 1.5,
+            "m_mul": 0.7,
+            "alpha": 0.1,
+        },
+    ),
 ]
 SCHEDULE_STEPS = [0, 1, 3, 5, 9, 10, 11, 19, 20, 25, 37, 40, 49, 50, 51, 80, 100, 200]
 
@@ -477,7 +1004,12 @@ def run_schedule_case(name: str, cls_name: str, cfg: dict, arrays: dict, manifes
     arrays[name + "__steps"] = steps
     arrays[name + "__values"] = values
     manifest.append(
-        {"name": name, "class_name": cls_name, "args": to_json(cfg), "config": to_json(sched.get_config())}
+        {
+            "name": name,
+            "class_name": cls_name,
+            "args": to_json(cfg),
+            "config": to_json(sched.get_config()),
+        }
     )
 
 

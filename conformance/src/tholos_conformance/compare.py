@@ -14,7 +14,7 @@ The reference gradient is the NumPy backend's autodiff gradient in float64
 the backend under test *is* the reference, so that its gradients are not compared with
 themselves).
 
-A failure raises :class:`ConformanceFailure` (an ``AssertionError``) whose message names the
+A failure raises :class:`ConformanceError` (an ``AssertionError``) whose message names the
 op, the backend and device, the inputs (shapes and dtypes), both results (abbreviated), and the
 worst absolute and relative errors with the index where they occur.
 
@@ -55,7 +55,7 @@ RECORDS: list[dict[str, Any]] = []
 _FLOAT_KINDS = ("float16", "bfloat16", "float32", "float64")
 
 
-class ConformanceFailure(AssertionError):
+class ConformanceError(AssertionError):
     """A backend's result differs from the reference beyond tolerance."""
 
 
@@ -66,7 +66,8 @@ def resolve_op(op_name: str) -> Callable[..., Any]:
     family, _, name = op_name.rpartition(".")
     if not family:
         raise ValueError(f"op names are 'family.name', got {op_name!r}")
-    module = importlib.import_module("tholos.random" if family == "random" else f"tholos.ops.{family}")
+    module_name = "tholos.random" if family == "random" else f"tholos.ops.{family}"
+    module = importlib.import_module(module_name)
     return getattr(module, name)
 
 
@@ -219,7 +220,8 @@ def _expected_dtypes(op_name, call, args, kwargs):
 
 def _run_reference(op_name, call, args, kwargs, post, same_dtype: bool):
     fn = resolve_op(op_name)
-    r_args, r_kwargs = (list(args), dict(kwargs)) if same_dtype else to_float64((list(args), dict(kwargs)))
+    tree = (list(args), dict(kwargs))
+    r_args, r_kwargs = tree if same_dtype else to_float64(tree)
     with reference_scope():
         out = _call(fn, call, r_args, r_kwargs)
         values = to_numpy(out)
@@ -293,7 +295,7 @@ def assert_op_matches(
         grad_reference: ``"autodiff"``, ``"numeric"`` or ``"auto"``.
 
     Returns the statistics of the comparison (``op``, ``dtype``, ``worst_abs``, ``worst_rel``,
-    ``passed``...). Raises :class:`ConformanceFailure` on any mismatch.
+    ``passed``...). Raises :class:`ConformanceError` on any mismatch.
     """
     kwargs = dict(kwargs or {})
     args = list(args)
@@ -307,7 +309,7 @@ def assert_op_matches(
         if actual is not None or expected is not None:
             lines.append(f"  backend:   {_abbrev(actual)}")
             lines.append(f"  reference: {_abbrev(expected)}")
-        raise ConformanceFailure("\n".join(lines))
+        raise ConformanceError("\n".join(lines))
 
     values, dtypes = _run_backend(op_name, call, args, kwargs, backend, device, None)
     expected_dtypes = _expected_dtypes(op_name, call, args, kwargs)
@@ -359,9 +361,20 @@ def assert_op_matches(
 
     if check_grad:
         gres = _check_gradients(
-            op_name, call, args, kwargs, backend=backend, device=device, tier=tier,
-            grad_post=grad_post, grad_argnums=grad_argnums, ref_values=None,
-            grad_reference=grad_reference, tol_scale=tol_scale, header=header, inputs=inputs,
+            op_name,
+            call,
+            args,
+            kwargs,
+            backend=backend,
+            device=device,
+            tier=tier,
+            grad_post=grad_post,
+            grad_argnums=grad_argnums,
+            ref_values=None,
+            grad_reference=grad_reference,
+            tol_scale=tol_scale,
+            header=header,
+            inputs=inputs,
         )
         result["grad"] = gres
     return result
@@ -392,7 +405,9 @@ def _rebuild(tree: Any, leaves: list[Any]) -> Any:
     return tree_map(lambda _: next(it), tree)
 
 
-def _cotangents(op_name: str, outputs: list[Any], dtypes: list[str | None]) -> dict[int, np.ndarray]:
+def _cotangents(
+    op_name: str, outputs: list[Any], dtypes: list[str | None]
+) -> dict[int, np.ndarray]:
     rng = np.random.default_rng(zlib.crc32(op_name.encode()))
     cots = {}
     for i, (out, dtype) in enumerate(zip(outputs, dtypes)):
@@ -474,12 +489,27 @@ def _numeric(op_name, call, args, kwargs, gidx, grad_post, cots) -> list[np.ndar
     return grads
 
 
-def _check_gradients(op_name, call, args, kwargs, *, backend, device, tier, grad_post,
-                     grad_argnums, ref_values, grad_reference, tol_scale, header, inputs):
+def _check_gradients(
+    op_name,
+    call,
+    args,
+    kwargs,
+    *,
+    backend,
+    device,
+    tier,
+    grad_post,
+    grad_argnums,
+    ref_values,
+    grad_reference,
+    tol_scale,
+    header,
+    inputs,
+):
     del ref_values
     gidx = _grad_leaf_indices(args, kwargs, grad_argnums)
     if not gidx:
-        raise ConformanceFailure(f"{header}: no float32/float64 input to differentiate")
+        raise ConformanceError(f"{header}: no float32/float64 input to differentiate")
     # Output shapes/dtypes come from a float64 reference run of the (post-processed) op.
     fn = resolve_op(op_name)
     with reference_scope():
@@ -496,7 +526,7 @@ def _check_gradients(op_name, call, args, kwargs, *, backend, device, tier, grad
         out_dtypes = [dtype_of(o) for o in tree_leaves(b_out)]
     cots = _cotangents(op_name, out_np, out_dtypes)
     if not cots:
-        raise ConformanceFailure(f"{header}: no float output to differentiate")
+        raise ConformanceError(f"{header}: no float output to differentiate")
     grads, gdtypes = _autodiff(
         op_name, call, args, kwargs, gidx, grad_post, cots, backend, device, reference=False
     )
@@ -514,8 +544,15 @@ def _check_gradients(op_name, call, args, kwargs, *, backend, device, tier, grad
             op_name, call, f64[0], f64[1], gidx, grad_post, cots, backend, device, reference=True
         )
     leaves = tree_leaves((list(args), dict(kwargs)))
-    worst = {"worst_abs": 0.0, "worst_rel": 0.0, "passed": True, "kind": "gradient",
-             "op": op_name, "family": op_name.split(".")[0], "tier": tier}
+    worst = {
+        "worst_abs": 0.0,
+        "worst_rel": 0.0,
+        "passed": True,
+        "kind": "gradient",
+        "op": op_name,
+        "family": op_name.split(".")[0],
+        "tier": tier,
+    }
     for k, i in enumerate(gidx):
         leaf = leaves[i]
         dtype = str(leaf.dtype)
@@ -523,12 +560,13 @@ def _check_gradients(op_name, call, args, kwargs, *, backend, device, tier, grad
         a, r = grads[k], ref[k]
         lead = f"gradient w.r.t. input leaf {i} ({describe(leaf)}, {grad_reference} reference)"
         if gdtypes[k] != dtype:
-            raise ConformanceFailure(
+            raise ConformanceError(
                 f"{header}: {lead} has dtype {gdtypes[k]}, expected {dtype}\n  inputs:    {inputs}"
             )
         if a.shape != leaf.shape:
-            raise ConformanceFailure(
-                f"{header}: {lead} has shape {a.shape}, expected {leaf.shape}\n  inputs:    {inputs}"
+            raise ConformanceError(
+                f"{header}: {lead} has shape {a.shape}, expected {leaf.shape}\n"
+                f"  inputs:    {inputs}"
             )
         rtol, atol = tolerance(tier, dtype, device, gradient=True)
         if grad_reference == "numeric":
@@ -540,7 +578,7 @@ def _check_gradients(op_name, call, args, kwargs, *, backend, device, tier, grad
         if not stats["ok"]:
             worst["passed"] = False
             _record(worst)
-            raise ConformanceFailure(
+            raise ConformanceError(
                 "\n".join(
                     [
                         f"{header}: {lead} differs: " + _format_stats(stats, rtol, atol),
@@ -557,7 +595,7 @@ def _check_gradients(op_name, call, args, kwargs, *, backend, device, tier, grad
 __all__ = [
     "BF16",
     "RECORDS",
-    "ConformanceFailure",
+    "ConformanceError",
     "assert_op_matches",
     "compare_arrays",
     "resolve_op",

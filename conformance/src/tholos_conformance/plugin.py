@@ -5,7 +5,8 @@ Run the suite against a backend::
     pytest --pyargs tholos_conformance --tholos-backend NAME [--tholos-device gpu]
     pytest conformance/tests --tholos-backend NAME          # in the tholos repository
 
-Options: ``--tholos-backend`` (default: ``THOLOS_BACKEND`` or tholos' own resolution),
+Options: ``--tholos-backend`` (default: ``THOLOS_BACKEND`` or the config file, else
+``numpy``: the reference checking itself),
 ``--tholos-device cpu|gpu``, ``--tholos-gaps PATH`` (a gap file; default this package's
 ``gaps/<backend>.toml``), ``--tholos-report PATH`` (write the markdown report there, and the
 raw counts next to it as ``PATH.json``), ``--tholos-grad-reference auto|autodiff|numeric``.
@@ -26,8 +27,17 @@ import pytest
 NOT_LOADABLE_EXIT = 75
 """pytest's exit status when the backend under test cannot be loaded (nox reports it)."""
 
-_AREAS = ("coverage", "forward", "gradients", "dtypes", "random", "layers", "training",
-          "saving", "self-test")
+_AREAS = (
+    "coverage",
+    "forward",
+    "gradients",
+    "dtypes",
+    "random",
+    "layers",
+    "training",
+    "saving",
+    "self-test",
+)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -36,7 +46,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--tholos-backend",
         action="store",
         default=None,
-        help="backend under test (default: THOLOS_BACKEND or tholos' own resolution)",
+        help="backend under test (default: THOLOS_BACKEND or ~/.tholos/tholos.json, else numpy)",
     )
     group.addoption(
         "--tholos-device",
@@ -71,12 +81,13 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "tholos_area(name): the conformance area a test belongs to (report rows)"
     )
+    config.stash[_STATE_KEY] = _State()
     name = config.getoption("--tholos-backend", default=None)
     if name:
         import tholos
 
+        _load_or_exit(config, name)
         tholos.config.set_backend(name)
-    config.stash[_STATE_KEY] = _State()
 
 
 class _State:
@@ -96,9 +107,11 @@ def backend_under_test(config: pytest.Config) -> str:
     if state.backend is None:
         name = config.getoption("--tholos-backend")
         if not name:
-            import tholos
+            from tholos.backend._state import configured_name
 
-            name = tholos.backend.backend()
+            # THOLOS_BACKEND or the config file; else the reference checks itself (never
+            # "whatever has the highest priority": the suite's target must be explicit).
+            name = configured_name() or "numpy"
         state.backend = name
     return state.backend
 
@@ -108,12 +121,18 @@ def _load_or_exit(config: pytest.Config, name: str) -> None:
 
     try:
         REGISTRY.get(name)
-    except Exception as err:  # noqa: BLE001 - reported, then the run stops
+    except Exception as err:  # reported, then the run stops
         detail = "".join(traceback.format_exception_only(type(err), err)).strip()
         report = config.getoption("--tholos-report")
         if report:
-            _write_report(Path(report), name, config.getoption("--tholos-device"), {}, [],
-                          status=f"not loadable: {detail.splitlines()[0]}")
+            _write_report(
+                Path(report),
+                name,
+                config.getoption("--tholos-device"),
+                {},
+                [],
+                status=f"not loadable: {detail.splitlines()[0]}",
+            )
         pytest.exit(f"tholos backend {name!r} is not loadable:\n{detail}", NOT_LOADABLE_EXIT)
 
 
@@ -155,8 +174,9 @@ def gap_reason(item: pytest.Item, gaps: Any) -> str | None:
     return gaps.test_gap(item.name)
 
 
-def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config,
-                                  items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(
+    session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
+) -> None:
     ours = [item for item in items if _area(item) is not None]
     if not ours:
         return
@@ -205,7 +225,10 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
         else:
             outcome = "gap" if hasattr(report, "wasxfail") else "skipped"
     elif report.when == "setup" and not report.passed:
-        outcome = "failed" if report.failed else ("gap" if hasattr(report, "wasxfail") else "skipped")
+        if report.failed:
+            outcome = "failed"
+        else:
+            outcome = "gap" if hasattr(report, "wasxfail") else "skipped"
     elif report.when == "teardown" and report.failed:
         outcome = "failed"
     if outcome is None:
@@ -235,8 +258,13 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     if not (report_path or config.getoption("--tholos-backend")):
         return
     name = backend_under_test(config)
-    text = _write_report(Path(report_path) if report_path else None, name,
-                         config.getoption("--tholos-device"), state.counts, state.records)
+    text = _write_report(
+        Path(report_path) if report_path else None,
+        name,
+        config.getoption("--tholos-device"),
+        state.counts,
+        state.records,
+    )
     terminalreporter.write_sep("=", "tholos conformance report")
     terminalreporter.write_line(text)
 
@@ -254,45 +282,79 @@ def _family_worst(records: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return worst
 
 
-def render_report(name: str, device: str, counts: dict[str, dict[str, int]],
-                  records: list[dict[str, Any]], status: str = "loaded") -> str:
+def render_report(
+    name: str,
+    device: str,
+    counts: dict[str, dict[str, int]],
+    records: list[dict[str, Any]],
+    status: str = "loaded",
+) -> str:
     """The markdown report of one run."""
     lines = [f"## tholos conformance: backend `{name}` on {device} ({status})", ""]
     if counts:
-        lines += ["| backend | area | passed | gap | failed | skipped |",
-                  "| --- | --- | ---: | ---: | ---: | ---: |"]
+        lines += [
+            "| backend | area | passed | gap | failed | skipped |",
+            "| --- | --- | ---: | ---: | ---: | ---: |",
+        ]
         order = [a for a in _AREAS if a in counts] + sorted(set(counts) - set(_AREAS))
         for area in order:
             c = counts[area]
-            lines.append(f"| {name} | {area} | {c['passed']} | {c['gap']} | {c['failed']} | "
-                         f"{c['skipped']} |")
-        total = {k: sum(c[k] for c in counts.values()) for k in ("passed", "gap", "failed",
-                                                                    "skipped")}
-        lines.append(f"| {name} | **total** | {total['passed']} | {total['gap']} | "
-                     f"{total['failed']} | {total['skipped']} |")
+            lines.append(
+                f"| {name} | {area} | {c['passed']} | {c['gap']} | {c['failed']} | {c['skipped']} |"
+            )
+        total = {
+            k: sum(c[k] for c in counts.values()) for k in ("passed", "gap", "failed", "skipped")
+        }
+        lines.append(
+            f"| {name} | **total** | {total['passed']} | {total['gap']} | "
+            f"{total['failed']} | {total['skipped']} |"
+        )
     worst = _family_worst(records)
     if worst:
-        lines += ["", "Worst error per op family (all value comparisons, forward and gradient):",
-                  "", "| family | comparisons | worst abs error | where | worst rel error | where |",
-                  "| --- | ---: | ---: | --- | ---: | --- |"]
+        lines += [
+            "",
+            "Worst error per op family (all value comparisons, forward and gradient):",
+            "",
+            "| family | comparisons | worst abs error | where | worst rel error | where |",
+            "| --- | ---: | ---: | --- | ---: | --- |",
+        ]
         for fam in sorted(worst):
             w = worst[fam]
-            lines.append(f"| {fam} | {w['n']} | {w['abs'][0]:.3g} | {w['abs'][1]} | "
-                         f"{w['rel'][0]:.3g} | {w['rel'][1]} |")
+            lines.append(
+                f"| {fam} | {w['n']} | {w['abs'][0]:.3g} | {w['abs'][1]} | "
+                f"{w['rel'][0]:.3g} | {w['rel'][1]} |"
+            )
     return "\n".join(lines) + "\n"
 
 
-def _write_report(path: Path | None, name: str, device: str, counts: dict[str, dict[str, int]],
-                  records: list[dict[str, Any]], status: str = "loaded") -> str:
+def _write_report(
+    path: Path | None,
+    name: str,
+    device: str,
+    counts: dict[str, dict[str, int]],
+    records: list[dict[str, Any]],
+    status: str = "loaded",
+) -> str:
     text = render_report(name, device, counts, records, status)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
-        worst = {k: {"comparisons": v["n"], "worst_abs": list(v["abs"]), "worst_rel": list(v["rel"])}
-                 for k, v in _family_worst(records).items()}
-        Path(str(path) + ".json").write_text(json.dumps(
-            {"backend": name, "device": device, "status": status, "counts": counts,
-             "worst": worst}, indent=1))
+        worst = {
+            k: {"comparisons": v["n"], "worst_abs": list(v["abs"]), "worst_rel": list(v["rel"])}
+            for k, v in _family_worst(records).items()
+        }
+        Path(str(path) + ".json").write_text(
+            json.dumps(
+                {
+                    "backend": name,
+                    "device": device,
+                    "status": status,
+                    "counts": counts,
+                    "worst": worst,
+                },
+                indent=1,
+            )
+        )
     return text
 
 

@@ -85,25 +85,41 @@ def _grads(backend, fn, values):
             return fn(*[v.value for v in variables]), None
 
         loss, _, grads = trainer.compute_gradients(loss_fn, variables)
-        return float(ops.convert_to_numpy(loss)), [np.asarray(ops.convert_to_numpy(g)) for g in
-                                                   grads]
+        return float(ops.convert_to_numpy(loss)), [
+            np.asarray(ops.convert_to_numpy(g)) for g in grads
+        ]
 
 
 GRAD_CASES = {
-    "mlp": (lambda w, b: ops.mean(ops.square(ops.relu(ops.matmul(_X, w) + b) - 1.0)),
-            [np.linspace(-1, 1, 12).reshape(4, 3), np.linspace(0, 1, 3)]),
-    "conv_pool": (lambda k: ops.sum(ops.average_pool(ops.max_pool(
-        ops.conv(_IMG, k, padding="same", strides=2), 2, padding="same"), 2)),
-        [np.linspace(-1, 1, 54).reshape(3, 3, 2, 3)]),
-    "softmax_ce": (lambda w: ops.mean(ops.categorical_crossentropy(
-        _Y, ops.matmul(_X, w), from_logits=True)), [np.linspace(-1, 1, 12).reshape(4, 3)]),
-    "layernorm": (lambda g: ops.sum(ops.layer_normalization(_X, g, None) ** 2),
-                  [np.linspace(0.5, 1.5, 4)]),
-    "bridged_ctc_free": (lambda w: ops.sum(ops.image.resize(
-        ops.reshape(w, (1, 2, 2, 1)), (3, 3))), [np.linspace(0, 1, 4)]),
+    "mlp": (
+        lambda w, b: ops.mean(ops.square(ops.relu(ops.matmul(_X, w) + b) - 1.0)),
+        [np.linspace(-1, 1, 12).reshape(4, 3), np.linspace(0, 1, 3)],
+    ),
+    "conv_pool": (
+        lambda k: ops.sum(
+            ops.average_pool(
+                ops.max_pool(ops.conv(_IMG, k, padding="same", strides=2), 2, padding="same"), 2
+            )
+        ),
+        [np.linspace(-1, 1, 54).reshape(3, 3, 2, 3)],
+    ),
+    "softmax_ce": (
+        lambda w: ops.mean(ops.categorical_crossentropy(_Y, ops.matmul(_X, w), from_logits=True)),
+        [np.linspace(-1, 1, 12).reshape(4, 3)],
+    ),
+    "layernorm": (
+        lambda g: ops.sum(ops.layer_normalization(_X, g, None) ** 2),
+        [np.linspace(0.5, 1.5, 4)],
+    ),
+    "bridged_ctc_free": (
+        lambda w: ops.sum(ops.image.resize(ops.reshape(w, (1, 2, 2, 1)), (3, 3))),
+        [np.linspace(0, 1, 4)],
+    ),
     "unused": (lambda w, u: ops.sum(w * 2.0), [np.ones(2), np.ones(3)]),
-    "conv_transpose": (lambda k: ops.sum(ops.conv_transpose(_IMG, k, strides=2, padding="same")
-                                         ** 2), [np.linspace(-1, 1, 36).reshape(3, 3, 2, 2)]),
+    "conv_transpose": (
+        lambda k: ops.sum(ops.conv_transpose(_IMG, k, strides=2, padding="same") ** 2),
+        [np.linspace(-1, 1, 36).reshape(3, 3, 2, 2)],
+    ),
 }
 _X = np.linspace(-1, 1, 8).reshape(2, 4)
 _Y = np.eye(3)[[0, 2]]
@@ -144,10 +160,12 @@ def test_compute_gradients_applies_updates_after_backward():
 
 def test_custom_gradient_and_stop_gradient():
     with use_backend("torch"):
+
         @ops.custom_gradient
         def clipped(x):
             def grad_fn(upstream):
                 return ops.clip(upstream, -1.0, 1.0)
+
             return x * 1.0, grad_fn
 
         w = tholos.Variable(np.array([3.0], "float32"))
@@ -155,7 +173,8 @@ def test_custom_gradient_and_stop_gradient():
         _, _, g = trainer.compute_gradients(lambda: (ops.sum(clipped(w.value) * 5.0), None), [w])
         assert g[0].tolist() == [1.0]
         _, _, g = trainer.compute_gradients(
-            lambda: (ops.sum(ops.stop_gradient(w.value) * w.value), None), [w])
+            lambda: (ops.sum(ops.stop_gradient(w.value) * w.value), None), [w]
+        )
         assert g[0].tolist() == [3.0]
 
 

@@ -29,8 +29,9 @@ def test_native_torch_loop_over_tholos_model():
     with use_backend("torch"):
         from tholos_backend_torch import as_torch_module
 
-        model = tholos.Sequential([tholos.Input((3,)), layers.Dense(4, activation="relu"),
-                                   layers.Dense(1)])
+        model = tholos.Sequential(
+            [tholos.Input((3,)), layers.Dense(4, activation="relu"), layers.Dense(1)]
+        )
         module = as_torch_module(model)
         params = list(module.parameters())
         assert len(params) == 4 and all(isinstance(p, torch.nn.Parameter) for p in params)
@@ -46,7 +47,6 @@ def test_native_torch_loop_over_tholos_model():
             opt.step()
             first = first if first is not None else float(loss.detach())
         assert float(loss.detach()) < first
-        np.testing.assert_allclose(model.trainable_variables[0].numpy(),
-                                   params[0].detach().numpy())
+        np.testing.assert_allclose(model.trainable_variables[0].numpy(), params[0].detach().numpy())
         module.to(torch.float64)
         assert model.trainable_variables[0].value.dtype == torch.float64

@@ -11,8 +11,17 @@ import importlib
 
 from tholos_conformance.cases._registry import CASES, Case, RandomCase
 
-_MODULES = ("elementwise", "reductions", "numpy_ops", "core_ops", "nn_ops", "linalg_ops",
-            "math_ops", "image_ops", "random_ops")
+_MODULES = (
+    "elementwise",
+    "reductions",
+    "numpy_ops",
+    "core_ops",
+    "nn_ops",
+    "linalg_ops",
+    "math_ops",
+    "image_ops",
+    "random_ops",
+)
 _loaded = False
 
 

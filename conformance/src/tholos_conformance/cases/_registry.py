@@ -34,13 +34,19 @@ class Case:
     def key(self) -> str:
         return f"{self.op}[{self.id}]"
 
-    def run(self, backend: str, device: str = "cpu", *, gradient: bool = False,
-            **extra: Any) -> dict[str, Any]:
+    def run(
+        self, backend: str, device: str = "cpu", *, gradient: bool = False, **extra: Any
+    ) -> dict[str, Any]:
         from tholos_conformance.compare import assert_op_matches
 
         return assert_op_matches(
-            self.op, self.args, self.kwargs, backend=backend, device=device,
-            check_grad=gradient, **{**extra, **self.options},
+            self.op,
+            self.args,
+            self.kwargs,
+            backend=backend,
+            device=device,
+            check_grad=gradient,
+            **{**extra, **self.options},
         )
 
 
@@ -104,8 +110,9 @@ class Inputs:
     def __init__(self, key: str):
         self.rng = np.random.default_rng(zlib.crc32(key.encode()))
 
-    def arr(self, shape: tuple[int, ...] | int = (2, 3), dtype: str = "float32",
-            domain: str = "real") -> Any:
+    def arr(
+        self, shape: tuple[int, ...] | int = (2, 3), dtype: str = "float32", domain: str = "real"
+    ) -> Any:
         """An array of ``shape`` and ``dtype`` with values from ``domain``.
 
         Domains: ``real`` (about N(0, 1.5)), ``wide`` (U(-8, 8)), ``pos`` (U(0.5, 3)),
@@ -121,8 +128,13 @@ class Inputs:
             return rng.random(shape) < 0.5 if domain != "true" else np.ones(shape, bool)
         if kind in "iu":
             lo, hi = {
-                "pos": (1, 6), "ge1": (1, 4), "nonzero": (1, 5), "nonneg": (0, 5),
-                "shift": (0, 4), "unit": (0, 1), "prob": (0, 1),
+                "pos": (1, 6),
+                "ge1": (1, 4),
+                "nonzero": (1, 5),
+                "nonneg": (0, 5),
+                "shift": (0, 4),
+                "unit": (0, 1),
+                "prob": (0, 1),
             }.get(domain, (-5, 6))
             if kind == "u":
                 lo = max(lo, 0)
@@ -168,27 +180,51 @@ class Inputs:
         return np.asarray(values).astype(dtype)
 
 
-def A(*args: Any, **kwargs: Any) -> tuple[tuple[Any, ...], dict[str, Any]]:
+def A(  # noqa: N802 - reads like a call site: A(x, y, axis=1)
+    *args: Any, **kwargs: Any
+) -> tuple[tuple[Any, ...], dict[str, Any]]:
     """Bundle the arguments of a case: ``A(x, y, axis=1)``."""
     return args, kwargs
 
 
-def add(op: str, built: tuple[tuple[Any, ...], dict[str, Any]], *, id: str = "",
-        dtypes: tuple[str, ...] = (), grad: bool = False, **options: Any) -> Case:
+def add(
+    op: str,
+    built: tuple[tuple[Any, ...], dict[str, Any]],
+    *,
+    id: str = "",
+    dtypes: tuple[str, ...] = (),
+    grad: bool = False,
+    **options: Any,
+) -> Case:
     args, kwargs = built
     return register(Case(op, args, kwargs, id or "case", tuple(dtypes), grad, options))
 
 
-def each_dtype(op: str, builder: Callable[[Inputs, str], Any], *,
-               dtypes: tuple[str, ...] = GRAD_DTYPES, grad: bool = True, id: str = "",
-               grad_dtypes: tuple[str, ...] = GRAD_DTYPES, **options: Any) -> list[Case]:
+def each_dtype(
+    op: str,
+    builder: Callable[[Inputs, str], Any],
+    *,
+    dtypes: tuple[str, ...] = GRAD_DTYPES,
+    grad: bool = True,
+    id: str = "",
+    grad_dtypes: tuple[str, ...] = GRAD_DTYPES,
+    **options: Any,
+) -> list[Case]:
     """One case per dtype: ``builder(inputs, dtype)`` returns ``A(...)``."""
     out = []
     for dtype in dtypes:
         built = builder(Inputs(f"{op}/{id}/{dtype}"), dtype)
         case_id = f"{dtype}-{id}" if id else dtype
-        out.append(add(op, built, id=case_id, dtypes=(dtype,),
-                       grad=grad and dtype in grad_dtypes, **options))
+        out.append(
+            add(
+                op,
+                built,
+                id=case_id,
+                dtypes=(dtype,),
+                grad=grad and dtype in grad_dtypes,
+                **options,
+            )
+        )
     return out
 
 
@@ -196,5 +232,16 @@ def random_case(case: RandomCase) -> RandomCase:
     return register(case)  # type: ignore[return-value]
 
 
-__all__ = ["A", "CASES", "FLOATS", "GRAD_DTYPES", "Case", "Inputs", "RandomCase", "add",
-           "each_dtype", "random_case", "register"]
+__all__ = [
+    "A",
+    "CASES",
+    "FLOATS",
+    "GRAD_DTYPES",
+    "Case",
+    "Inputs",
+    "RandomCase",
+    "add",
+    "each_dtype",
+    "random_case",
+    "register",
+]

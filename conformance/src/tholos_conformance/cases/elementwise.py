@@ -173,8 +173,14 @@ def _unary() -> None:
                 grad = spec.differentiable and dtype in ("float32", "float64") and sid == "2x3"
                 grad = grad and domain not in _NO_GRAD_DOMAINS
                 options = {"reference_dtype": "same"} if op in _REFERENCE_SAME_DTYPE else {}
-                add(op, A(g.arr(shape, dtype, domain)), id=f"{dtype}-{sid}", dtypes=(dtype,),
-                    grad=grad, **options)
+                add(
+                    op,
+                    A(g.arr(shape, dtype, domain)),
+                    id=f"{dtype}-{sid}",
+                    dtypes=(dtype,),
+                    grad=grad,
+                    **options,
+                )
 
 
 def _binary() -> None:
@@ -187,70 +193,176 @@ def _binary() -> None:
                 g = Inputs(f"{op}/{dtype}/{sid}")
                 grad = spec.differentiable and dtype in ("float32", "float64") and sid == "bcast"
                 grad = grad and not {d1, d2} & _NO_GRAD_DOMAINS
-                add(op, A(g.arr(s1, dtype, d1), g.arr(s2, dtype, d2)), id=f"{dtype}-{sid}",
-                    dtypes=(dtype,), grad=grad, **options)
+                add(
+                    op,
+                    A(g.arr(s1, dtype, d1), g.arr(s2, dtype, d2)),
+                    id=f"{dtype}-{sid}",
+                    dtypes=(dtype,),
+                    grad=grad,
+                    **options,
+                )
             if dtype in ("float32", "int32") and "shift" not in (d1, d2):
                 # A weak Python scalar: the tensor's dtype wins.
                 g = Inputs(f"{op}/{dtype}/scalar")
                 scalar = {"grid": 1, "real": 2, "nonzero": 2, "withzero": 2}.get(d2, 2)
                 scalar = float(scalar) if dtype == "float32" else scalar
-                add(op, A(g.arr((2, 3), dtype, d1), scalar), id=f"{dtype}-scalar",
-                    dtypes=(dtype,), **options)
+                add(
+                    op,
+                    A(g.arr((2, 3), dtype, d1), scalar),
+                    id=f"{dtype}-scalar",
+                    dtypes=(dtype,),
+                    **options,
+                )
 
 
 def _extras() -> None:
     # Non-default arguments of some generated ops.
     g = Inputs("extras")
-    add("nn.gelu", A(g.arr((2, 3), "float32"), approximate=False), id="float32-exact",
-        dtypes=("float32",), grad=True)
-    add("nn.leaky_relu", A(g.arr((2, 3), "float32"), negative_slope=0.5), id="float32-slope",
-        dtypes=("float32",), grad=True)
-    add("nn.elu", A(g.arr((2, 3), "float32"), alpha=0.7), id="float32-alpha",
-        dtypes=("float32",), grad=True)
-    add("nn.celu", A(g.arr((2, 3), "float32"), alpha=0.7), id="float32-alpha",
-        dtypes=("float32",), grad=True)
-    add("nn.squareplus", A(g.arr((2, 3), "float32"), b=2.0), id="float32-b",
-        dtypes=("float32",), grad=True)
-    add("nn.softmax", A(g.arr((2, 3, 4), "float32"), axis=1), id="float32-axis1",
-        dtypes=("float32",), grad=True)
-    add("nn.softmax", A(g.arr((2, 3, 4), "float32"), axis=(1, 2)), id="float32-axes",
-        dtypes=("float32",))
-    add("nn.log_softmax", A(g.arr((2, 3, 4), "float64"), axis=0), id="float64-axis0",
-        dtypes=("float64",), grad=True)
-    add("nn.sparsemax", A(g.arr((3, 4), "float32"), axis=0), id="float32-axis0",
-        dtypes=("float32",), grad=True)
-    add("nn.soft_shrink", A(g.arr((2, 3), "float32"), threshold=1.0), id="float32-threshold",
-        dtypes=("float32",), grad=True)
-    add("nn.hard_shrink", A(g.arr((2, 3), "float32"), threshold=1.0), id="float32-threshold",
-        dtypes=("float32",), grad=True)
+    add(
+        "nn.gelu",
+        A(g.arr((2, 3), "float32"), approximate=False),
+        id="float32-exact",
+        dtypes=("float32",),
+        grad=True,
+    )
+    add(
+        "nn.leaky_relu",
+        A(g.arr((2, 3), "float32"), negative_slope=0.5),
+        id="float32-slope",
+        dtypes=("float32",),
+        grad=True,
+    )
+    add(
+        "nn.elu",
+        A(g.arr((2, 3), "float32"), alpha=0.7),
+        id="float32-alpha",
+        dtypes=("float32",),
+        grad=True,
+    )
+    add(
+        "nn.celu",
+        A(g.arr((2, 3), "float32"), alpha=0.7),
+        id="float32-alpha",
+        dtypes=("float32",),
+        grad=True,
+    )
+    add(
+        "nn.squareplus",
+        A(g.arr((2, 3), "float32"), b=2.0),
+        id="float32-b",
+        dtypes=("float32",),
+        grad=True,
+    )
+    add(
+        "nn.softmax",
+        A(g.arr((2, 3, 4), "float32"), axis=1),
+        id="float32-axis1",
+        dtypes=("float32",),
+        grad=True,
+    )
+    add(
+        "nn.softmax",
+        A(g.arr((2, 3, 4), "float32"), axis=(1, 2)),
+        id="float32-axes",
+        dtypes=("float32",),
+    )
+    add(
+        "nn.log_softmax",
+        A(g.arr((2, 3, 4), "float64"), axis=0),
+        id="float64-axis0",
+        dtypes=("float64",),
+        grad=True,
+    )
+    add(
+        "nn.sparsemax",
+        A(g.arr((3, 4), "float32"), axis=0),
+        id="float32-axis0",
+        dtypes=("float32",),
+        grad=True,
+    )
+    add(
+        "nn.soft_shrink",
+        A(g.arr((2, 3), "float32"), threshold=1.0),
+        id="float32-threshold",
+        dtypes=("float32",),
+        grad=True,
+    )
+    add(
+        "nn.hard_shrink",
+        A(g.arr((2, 3), "float32"), threshold=1.0),
+        id="float32-threshold",
+        dtypes=("float32",),
+        grad=True,
+    )
     for dtype in ("float32", "float64"):
-        add("nn.threshold", A(g.arr((2, 3), dtype), 0.3, -1.0), id=dtype, dtypes=(dtype,),
-            grad=True)
+        add(
+            "nn.threshold", A(g.arr((2, 3), dtype), 0.3, -1.0), id=dtype, dtypes=(dtype,), grad=True
+        )
         add("nn.glu", A(g.arr((2, 4), dtype)), id=dtype, dtypes=(dtype,), grad=True)
-        add("nn.glu", A(g.arr((4, 3), dtype), axis=0), id=f"{dtype}-axis0", dtypes=(dtype,),
-            grad=True)
-        add("numpy.ldexp", A(g.arr((2, 3), dtype), g.arr((2, 3), "int32", "shift")), id=dtype,
-            dtypes=(dtype,), grad=True, grad_argnums=(0,))
-        add("numpy.isclose", A(g.arr((2, 3), dtype, "grid"), g.arr((2, 3), dtype, "grid")),
-            id=dtype, dtypes=(dtype,))
-        add("numpy.round", A(g.arr((2, 3), dtype) * 10, decimals=1), id=f"{dtype}-decimals",
-            dtypes=(dtype,))
-        add("numpy.nan_to_num", A(g.arr((2, 3), dtype, "special"), nan=1.0, posinf=9.0,
-                                  neginf=-9.0), id=f"{dtype}-values", dtypes=(dtype,))
-        add("numpy.nan_to_num", A(g.arr((2, 3), dtype)), id=f"{dtype}-finite",
-            dtypes=(dtype,), grad=True)
-        add("numpy.divide_no_nan", A(g.arr((2, 3), dtype), g.arr((3,), dtype, "nonzero")),
-            id=f"{dtype}-nonzero", dtypes=(dtype,), grad=True)
-        add("numpy.clip", A(g.arr((2, 3), dtype), -0.5, 0.7), id=dtype, dtypes=(dtype,),
-            grad=True)
-        add("numpy.clip", A(g.arr((2, 3), dtype), g.arr((3,), dtype) - 1, 1.0),
-            id=f"{dtype}-tensor-bounds", dtypes=(dtype,))
+        add(
+            "nn.glu",
+            A(g.arr((4, 3), dtype), axis=0),
+            id=f"{dtype}-axis0",
+            dtypes=(dtype,),
+            grad=True,
+        )
+        add(
+            "numpy.ldexp",
+            A(g.arr((2, 3), dtype), g.arr((2, 3), "int32", "shift")),
+            id=dtype,
+            dtypes=(dtype,),
+            grad=True,
+            grad_argnums=(0,),
+        )
+        add(
+            "numpy.isclose",
+            A(g.arr((2, 3), dtype, "grid"), g.arr((2, 3), dtype, "grid")),
+            id=dtype,
+            dtypes=(dtype,),
+        )
+        add(
+            "numpy.round",
+            A(g.arr((2, 3), dtype) * 10, decimals=1),
+            id=f"{dtype}-decimals",
+            dtypes=(dtype,),
+        )
+        add(
+            "numpy.nan_to_num",
+            A(g.arr((2, 3), dtype, "special"), nan=1.0, posinf=9.0, neginf=-9.0),
+            id=f"{dtype}-values",
+            dtypes=(dtype,),
+        )
+        add(
+            "numpy.nan_to_num",
+            A(g.arr((2, 3), dtype)),
+            id=f"{dtype}-finite",
+            dtypes=(dtype,),
+            grad=True,
+        )
+        add(
+            "numpy.divide_no_nan",
+            A(g.arr((2, 3), dtype), g.arr((3,), dtype, "nonzero")),
+            id=f"{dtype}-nonzero",
+            dtypes=(dtype,),
+            grad=True,
+        )
+        add("numpy.clip", A(g.arr((2, 3), dtype), -0.5, 0.7), id=dtype, dtypes=(dtype,), grad=True)
+        add(
+            "numpy.clip",
+            A(g.arr((2, 3), dtype), g.arr((3,), dtype) - 1, 1.0),
+            id=f"{dtype}-tensor-bounds",
+            dtypes=(dtype,),
+        )
     g = Inputs("isclose-near")
     x = g.arr((2, 3), "float32")
     add("numpy.isclose", A(x, x * (1 + 1e-6), rtol=1e-5), id="float32-near", dtypes=("float32",))
     add("numpy.clip", A(g.arr((2, 3), "int32"), -1, 2), id="int32", dtypes=("int32",))
-    add("numpy.ldexp", A(g.arr((2, 3), "float16"), g.arr((2, 3), "int32", "shift")),
-        id="float16", dtypes=("float16",))
+    add(
+        "numpy.ldexp",
+        A(g.arr((2, 3), "float16"), g.arr((2, 3), "int32", "shift")),
+        id="float16",
+        dtypes=("float16",),
+    )
 
 
 _unary()

@@ -97,50 +97,110 @@ def _svd_invariants(out):
 
 
 def _cases() -> None:
-    each_dtype("linalg.cholesky", lambda g, d: A(spd(g, (3, 3), d)), id="lower",
-               call=_symmetric_call)
-    each_dtype("linalg.cholesky", lambda g, d: A(spd(g, (2, 3, 3), d), upper=True), id="upper",
-               call=_symmetric_call)
+    each_dtype(
+        "linalg.cholesky", lambda g, d: A(spd(g, (3, 3), d)), id="lower", call=_symmetric_call
+    )
+    each_dtype(
+        "linalg.cholesky",
+        lambda g, d: A(spd(g, (2, 3, 3), d), upper=True),
+        id="upper",
+        call=_symmetric_call,
+    )
     each_dtype("linalg.det", lambda g, d: A(well_conditioned(g, (3, 3), d)), id="3x3")
     each_dtype("linalg.det", lambda g, d: A(well_conditioned(g, (2, 4, 4), d)), id="batch")
     each_dtype("linalg.inv", lambda g, d: A(well_conditioned(g, (3, 3), d)), id="3x3")
     each_dtype("linalg.inv", lambda g, d: A(well_conditioned(g, (2, 2, 2), d)), id="batch")
-    each_dtype("linalg.solve", lambda g, d: A(well_conditioned(g, (3, 3), d), g.arr((3, 2), d)),
-               id="matrix-rhs")
-    each_dtype("linalg.solve", lambda g, d: A(well_conditioned(g, (2, 3, 3), d),
-                                              g.arr((2, 3, 1), d)), id="batch")
+    each_dtype(
+        "linalg.solve",
+        lambda g, d: A(well_conditioned(g, (3, 3), d), g.arr((3, 2), d)),
+        id="matrix-rhs",
+    )
+    each_dtype(
+        "linalg.solve",
+        lambda g, d: A(well_conditioned(g, (2, 3, 3), d), g.arr((2, 3, 1), d)),
+        id="batch",
+    )
     for lower in (True, False):
-        each_dtype("linalg.solve_triangular", lambda g, d, lo=lower: A(
-            (np.tril if lo else np.triu)(well_conditioned(g, (3, 3), d)), g.arr((3, 2), d),
-            lower=lo), id=f"lower-{lower}")
+        each_dtype(
+            "linalg.solve_triangular",
+            lambda g, d, lo=lower: A(
+                (np.tril if lo else np.triu)(well_conditioned(g, (3, 3), d)),
+                g.arr((3, 2), d),
+                lower=lo,
+            ),
+            id=f"lower-{lower}",
+        )
     each_dtype("linalg.lu_factor", lambda g, d: A(well_conditioned(g, (4, 4), d)), grad=False)
-    each_dtype("linalg.lu_factor", lambda g, d: A(well_conditioned(g, (2, 3, 3), d)), grad=False,
-               id="batch")
+    each_dtype(
+        "linalg.lu_factor",
+        lambda g, d: A(well_conditioned(g, (2, 3, 3), d)),
+        grad=False,
+        id="batch",
+    )
     each_dtype("linalg.lstsq", lambda g, d: A(g.arr((5, 3), d), g.arr((5, 2), d)), grad=False)
-    each_dtype("linalg.lstsq", lambda g, d: A(g.arr((4, 2), d), g.arr((4,), d)), grad=False,
-               id="vector")
-    norms = [("default", {}), ("vec-inf", {"ord": np.inf, "axis": -1}),
-             ("vec-1", {"ord": 1, "axis": 0}), ("vec-3", {"ord": 3, "axis": -1}),
-             ("fro", {"ord": "fro", "axis": (0, 1)}), ("mat-1", {"ord": 1, "axis": (0, 1)}),
-             ("mat-inf", {"ord": np.inf, "axis": (0, 1)}), ("nuc", {"ord": "nuc"}),
-             ("mat-2", {"ord": 2}), ("keepdims", {"axis": 1, "keepdims": True})]
+    each_dtype(
+        "linalg.lstsq", lambda g, d: A(g.arr((4, 2), d), g.arr((4,), d)), grad=False, id="vector"
+    )
+    norms = [
+        ("default", {}),
+        ("vec-inf", {"ord": np.inf, "axis": -1}),
+        ("vec-1", {"ord": 1, "axis": 0}),
+        ("vec-3", {"ord": 3, "axis": -1}),
+        ("fro", {"ord": "fro", "axis": (0, 1)}),
+        ("mat-1", {"ord": 1, "axis": (0, 1)}),
+        ("mat-inf", {"ord": np.inf, "axis": (0, 1)}),
+        ("nuc", {"ord": "nuc"}),
+        ("mat-2", {"ord": 2}),
+        ("keepdims", {"axis": 1, "keepdims": True}),
+    ]
     for nid, kw in norms:
-        each_dtype("linalg.norm", lambda g, d, kw=kw: A(g.arr((3, 4), d), **kw), id=nid,
-                   grad=nid not in ("mat-2", "nuc"))
+        each_dtype(
+            "linalg.norm",
+            lambda g, d, kw=kw: A(g.arr((3, 4), d), **kw),
+            id=nid,
+            grad=nid not in ("mat-2", "nuc"),
+        )
     add("linalg.norm", A(Inputs("norm-int").arr((3,), "int32")), id="int32", dtypes=("int32",))
     for mode in ("reduced", "complete"):
-        each_dtype("linalg.qr", lambda g, d, m=mode: A(g.arr((4, 3), d), mode=m), id=mode,
-                   post=_canon_qr, grad=mode == "reduced", grad_post=_squares)
-    each_dtype("linalg.qr", lambda g, d: A(g.arr((2, 3, 3), d)), id="batch", post=_canon_qr,
-               grad_post=_squares)
-    each_dtype("linalg.eigh", lambda g, d: A(spd(g, (3, 3), d)), post=_canon_eigh,
-               grad_post=_eigh_invariants, call=_symmetric_call)
-    each_dtype("linalg.eigh", lambda g, d: A(spd(g, (2, 4, 4), d)), id="batch", post=_canon_eigh,
-               grad=False)
-    each_dtype("linalg.svd", lambda g, d: A(g.arr((4, 3), d), full_matrices=False), id="reduced",
-               post=_canon_svd, grad_post=_svd_invariants)
-    each_dtype("linalg.svd", lambda g, d: A(g.arr((3, 3), d)), id="square", post=_canon_svd,
-               grad=False)
+        each_dtype(
+            "linalg.qr",
+            lambda g, d, m=mode: A(g.arr((4, 3), d), mode=m),
+            id=mode,
+            post=_canon_qr,
+            grad=mode == "reduced",
+            grad_post=_squares,
+        )
+    each_dtype(
+        "linalg.qr",
+        lambda g, d: A(g.arr((2, 3, 3), d)),
+        id="batch",
+        post=_canon_qr,
+        grad_post=_squares,
+    )
+    each_dtype(
+        "linalg.eigh",
+        lambda g, d: A(spd(g, (3, 3), d)),
+        post=_canon_eigh,
+        grad_post=_eigh_invariants,
+        call=_symmetric_call,
+    )
+    each_dtype(
+        "linalg.eigh",
+        lambda g, d: A(spd(g, (2, 4, 4), d)),
+        id="batch",
+        post=_canon_eigh,
+        grad=False,
+    )
+    each_dtype(
+        "linalg.svd",
+        lambda g, d: A(g.arr((4, 3), d), full_matrices=False),
+        id="reduced",
+        post=_canon_svd,
+        grad_post=_svd_invariants,
+    )
+    each_dtype(
+        "linalg.svd", lambda g, d: A(g.arr((3, 3), d)), id="square", post=_canon_svd, grad=False
+    )
     each_dtype("linalg.svd", lambda g, d: A(g.arr((2, 4, 3), d), compute_uv=False), id="values")
 
     def eig_input(g, d):

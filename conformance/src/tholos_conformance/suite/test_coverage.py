@@ -4,8 +4,8 @@ differentiable op a gradient case, and the backend implements it (or its gap fil
 from __future__ import annotations
 
 import pytest
-from tholos.backend.contract import all_op_specs
 
+from tholos.backend.contract import all_op_specs
 from tholos_conformance.cases import CASES, load
 
 load()

@@ -6,8 +6,8 @@ import itertools
 
 import numpy as np
 import pytest
-from tholos.backend.dtypes import ALLOWED_DTYPES, result_type
 
+from tholos.backend.dtypes import ALLOWED_DTYPES, result_type
 from tholos_conformance.runtime import BF16, backend_scope, to_backend
 
 PAIRS = list(itertools.product(ALLOWED_DTYPES, ALLOWED_DTYPES))
@@ -35,7 +35,8 @@ def test_add_promotes_like_core(dtypes, tholos_backend_name, tholos_device):
 
 @pytest.mark.tholos_area("dtypes")
 @pytest.mark.parametrize(
-    "dtypes,scalar", [((d,), s) for d, s in SCALARS],
+    "dtypes,scalar",
+    [((d,), s) for d, s in SCALARS],
     ids=[f"{d}+{type(s).__name__}" for d, s in SCALARS],
 )
 def test_python_scalars_are_weak(dtypes, scalar, tholos_backend_name, tholos_device):

@@ -13,5 +13,6 @@ CASES = gradient_cases()
 @pytest.mark.tholos_area("gradients")
 @pytest.mark.parametrize("case", CASES, ids=[c.key for c in CASES])
 def test_gradient(case, tholos_backend_name, tholos_device, tholos_grad_reference):
-    case.run(tholos_backend_name, tholos_device, gradient=True,
-             grad_reference=tholos_grad_reference)
+    case.run(
+        tholos_backend_name, tholos_device, gradient=True, grad_reference=tholos_grad_reference
+    )

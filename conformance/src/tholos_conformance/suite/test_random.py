@@ -30,15 +30,19 @@ def test_shape_dtype_support(case, tholos_backend_name, tholos_device):
         lo, hi = case.support
         v = values.astype(np.float64)
         assert v.min() >= lo and v.max() <= hi, (
-            f"{case.key}: values in [{v.min()}, {v.max()}], outside the support [{lo}, {hi}]")
+            f"{case.key}: values in [{v.min()}, {v.max()}], outside the support [{lo}, {hi}]"
+        )
     assert np.all(np.isfinite(values.astype(np.float64))), f"{case.key}: non-finite samples"
     if case.check is not None:
         case.check(values)
 
 
 @pytest.mark.tholos_area("random")
-@pytest.mark.parametrize("case", [c for c in CASES if c.mean is not None],
-                         ids=[c.key for c in CASES if c.mean is not None])
+@pytest.mark.parametrize(
+    "case",
+    [c for c in CASES if c.mean is not None],
+    ids=[c.key for c in CASES if c.mean is not None],
+)
 def test_moments(case, tholos_backend_name, tholos_device):
     values, _ = _draw(case, tholos_backend_name, tholos_device, 2024)
     x = values.astype(np.float64).ravel()
@@ -51,13 +55,15 @@ def test_moments(case, tholos_backend_name, tholos_device):
     se_mean = np.sqrt(max(case.var or var, 1e-30) / n)
     assert abs(mean - case.mean) <= RANDOM_SIGMAS * se_mean + slack * max(1, abs(case.mean)), (
         f"{case.key}: sample mean {mean:.5g}, expected {case.mean:.5g} "
-        f"(+-{RANDOM_SIGMAS * se_mean:.3g})")
+        f"(+-{RANDOM_SIGMAS * se_mean:.3g})"
+    )
     if case.var is not None:
         m4 = np.mean((x - mean) ** 4)
         se_var = np.sqrt(max(m4 - var**2, 0.0) / n)
         assert abs(var - case.var) <= RANDOM_SIGMAS * se_var + slack * max(1, case.var) + 1e-12, (
             f"{case.key}: sample variance {var:.5g}, expected {case.var:.5g} "
-            f"(+-{RANDOM_SIGMAS * se_var:.3g})")
+            f"(+-{RANDOM_SIGMAS * se_var:.3g})"
+        )
 
 
 @pytest.mark.tholos_area("random")

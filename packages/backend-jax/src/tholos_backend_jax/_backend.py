@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import types
 
-from tholos_backend_jax import (  # noqa: F401 - the package sets XLA_PYTHON_CLIENT_PREALLOCATE
+from tholos_backend_jax import (
     core_ops,
     devices,
     image_ops,

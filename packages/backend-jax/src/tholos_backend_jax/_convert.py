@@ -12,6 +12,7 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 import numpy as np
+
 from tholos.backend.dtypes import (
     COMPLEX_TYPES,
     FLOAT_TYPES,
@@ -53,7 +54,9 @@ def is_traced(x) -> bool:
 
 
 def is_variable(x) -> bool:
-    return hasattr(x, "assign") and hasattr(x, "value") and not isinstance(x, (np.ndarray, jax.Array))
+    return (
+        hasattr(x, "assign") and hasattr(x, "value") and not isinstance(x, (np.ndarray, jax.Array))
+    )
 
 
 def dtype_name(x) -> str:
@@ -128,7 +131,7 @@ def concrete(x):
     if isinstance(x, jax.core.Tracer):
         try:
             return np.asarray(x)
-        except Exception:  # noqa: BLE001 - any tracer error means "not concrete"
+        except Exception:
             return None
     if isinstance(x, jax.Array):
         return np.asarray(x)

@@ -13,8 +13,8 @@ from typing import Any
 
 import jax
 import jax.numpy as jnp
-from tholos import tree
 
+from tholos import tree
 from tholos_backend_jax._convert import canon
 
 _TRIAL_SIZES = (83, 89)
@@ -44,7 +44,10 @@ def _run(fn, inputs, size, abstract):
             return fn(*args, **kwargs)
 
     if abstract:
-        structs = [jax.ShapeDtypeStruct(concrete_shape(leaves[i]), canon(leaves[i].dtype)) for i in positions]
+        structs = [
+            jax.ShapeDtypeStruct(concrete_shape(leaves[i]), canon(leaves[i].dtype))
+            for i in positions
+        ]
         return jax.eval_shape(call, *structs)
     arrays = [jnp.zeros(concrete_shape(leaves[i]), canon(leaves[i].dtype)) for i in positions]
     return call(*arrays)
@@ -58,7 +61,7 @@ def compute_output_spec(fn: Any, *args: Any, **kwargs: Any) -> Any:
     sizes = _TRIAL_SIZES if has_unknown else _TRIAL_SIZES[:1]
     try:
         runs = [_run(fn, inputs, size, abstract=True) for size in sizes]
-    except Exception:  # noqa: BLE001 - anything eval_shape cannot trace: run it for real
+    except Exception:
         runs = [_run(fn, inputs, size, abstract=False) for size in sizes]
 
     def to_spec(*outputs):

@@ -13,18 +13,20 @@ import jax
 import jax.numpy as jnp
 import numpy as onp
 from jax import lax
+
 from tholos import tree
 from tholos.backend.dtypes import ALLOWED_DTYPES, result_type, standardize_dtype
 from tholos.errors import DtypeError, OpInputError
-
 from tholos_backend_jax._convert import (
     PY_SCALARS,
     canon,
-    cast as _cast,
     concrete,
     dtype_name,
     is_variable,
     to_array,
+)
+from tholos_backend_jax._convert import (
+    cast as _cast,
 )
 
 _NUMERIC_KINDS = "biufc"
@@ -291,7 +293,9 @@ def cond(pred, true_fn, false_fn):
 def switch(index, branches, *operands):
     if not branches:
         raise OpInputError(
-            "ops.switch: no branches given.", expected="a non-empty list of callables", received="[]"
+            "ops.switch: no branches given.",
+            expected="a non-empty list of callables",
+            received="[]",
         )
     value, t = _scalar(index, "switch")
     if value is not None:
@@ -301,6 +305,35 @@ def switch(index, branches, *operands):
     return lax.switch(t.astype("int32"), wrapped, *operands)
 
 
+def _settle(init, carry_of):
+    """Tensors for a loop's initial state whose Python-number leaves take the dtype the loop
+    body gives them (``0`` summed with float64 values carries float64, as in the reference).
+
+    ``carry_of(state)`` returns the body's new state for ``state`` (traced abstractly).
+    """
+    state = _as_tensors(init)
+    weak = [type(v) in PY_SCALARS for v in tree.flatten(init)]
+    if not builtins.any(weak):
+        return state
+    for _ in range(2):
+        try:
+            out = jax.eval_shape(carry_of, state)
+        except Exception:
+            return state
+        leaves = tree.flatten(state)
+        out_leaves = tree.flatten(out)
+        if len(out_leaves) != len(leaves):
+            return state
+        new = [
+            v.astype(o.dtype) if w and v.dtype != o.dtype else v
+            for v, o, w in zip(leaves, out_leaves, weak)
+        ]
+        if builtins.all(a is b for a, b in zip(new, leaves)):
+            break
+        state = tree.pack_sequence_as(state, new)
+    return state
+
+
 def _leaves_concrete(structure) -> bool:
     return not builtins.any(isinstance(v, jax.core.Tracer) for v in tree.flatten(structure))
 
@@ -308,7 +341,12 @@ def _leaves_concrete(structure) -> bool:
 def while_loop(cond, body, loop_vars, maximum_iterations=None):
     is_sequence = isinstance(loop_vars, (list, tuple))
     state = tuple(loop_vars) if is_sequence else (loop_vars,)
-    state = _as_tensors(state)
+
+    def body_state(s):
+        new = body(*s)
+        return tuple(new) if isinstance(new, (list, tuple)) else (new,)
+
+    state = _settle(state, body_state)
 
     def normalize(new):
         new = tuple(new) if isinstance(new, (list, tuple)) else (new,)
@@ -346,7 +384,7 @@ def fori_loop(lower, upper, body_fun, init_val):
         lo_v, hi_v = int(lo_v), int(hi_v)
         if hi_v <= lo_v:
             return init_val
-        init = _as_tensors(init_val)
+        init = _settle(init_val, lambda v: body_fun(jnp.asarray(lo_v, "int32"), v))
 
         def step(val, i):
             out = body_fun(i, val)
@@ -359,7 +397,7 @@ def fori_loop(lower, upper, body_fun, init_val):
         return val
     lo = jnp.asarray(lo_v if lo is None else lo, "int32")
     hi = jnp.asarray(hi_v if hi is None else hi, "int32")
-    init = _as_tensors(init_val)
+    init = _settle(init_val, lambda v: body_fun(lo, v))
 
     def body(i, val):
         out = body_fun(i, val)
@@ -397,7 +435,12 @@ def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
                 expected=f"length={n}",
                 received=f"length={length}",
             )
-    init_t = _as_tensors(init)
+
+    def first_carry(c):
+        x0 = None if xs is None else tree.map_structure(lambda a: None if a is None else a[0], xs)
+        return f(c, x0)[0]
+
+    init_t = _settle(init, first_carry) if n else _as_tensors(init)
 
     def step(carry, x):
         new_carry, y = f(carry, x)
@@ -410,7 +453,9 @@ def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
 
     if isinstance(unroll, bool):
         unroll = n if unroll else 1
-    carry, ys = lax.scan(step, init_t, xs, length=n, reverse=reverse, unroll=builtins.max(int(unroll), 1))
+    carry, ys = lax.scan(
+        step, init_t, xs, length=n, reverse=reverse, unroll=builtins.max(int(unroll), 1)
+    )
     return carry, ys
 
 
@@ -452,7 +497,16 @@ def vectorized_map(function, elements):
 
 def _index_array(indices, what):
     idx = convert_to_tensor(indices)
-    if dtype_name(idx) not in ("int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64"):
+    if dtype_name(idx) not in (
+        "int8",
+        "int16",
+        "int32",
+        "int64",
+        "uint8",
+        "uint16",
+        "uint32",
+        "uint64",
+    ):
         raise OpInputError(
             f"ops.{what}: indices must be integers.",
             expected="an int tensor of shape (..., index_depth)",
@@ -553,13 +607,18 @@ def slice(inputs, start_indices, shape):
     inputs = convert_to_tensor(inputs)
     full = tuple(inputs.shape)
     starts = _starts(start_indices, len(full), "slice")
-    sizes = [int(concrete(convert_to_tensor(n)).item()) if not isinstance(n, int) else n for n in shape]
+    sizes = [
+        int(concrete(convert_to_tensor(n)).item()) if not isinstance(n, int) else n for n in shape
+    ]
     if len(sizes) != len(full):
         raise OpInputError(
-            "ops.slice: need one size per axis.", expected=f"{len(full)} sizes", received=f"{len(sizes)}"
+            "ops.slice: need one size per axis.",
+            expected=f"{len(full)} sizes",
+            received=f"{len(sizes)}",
         )
     sizes = [
-        (d - s if isinstance(s, int) else d) if n == -1 else n for n, s, d in zip(sizes, starts, full)
+        (d - s if isinstance(s, int) else d) if n == -1 else n
+        for n, s, d in zip(sizes, starts, full)
     ]
     _check_region(starts, sizes, full, "slice")
     if builtins.all(isinstance(s, int) for s in starts):
@@ -638,7 +697,9 @@ def unstack(x, num=None, axis=0):
     nd = x.ndim
     if not -nd <= axis < nd:
         raise OpInputError(
-            "ops.unstack: axis out of range.", expected=f"-{nd} <= axis < {nd}", received=f"axis={axis}"
+            "ops.unstack: axis out of range.",
+            expected=f"-{nd} <= axis < {nd}",
+            received=f"axis={axis}",
         )
     n = x.shape[axis]
     if num is not None and int(num) != n:

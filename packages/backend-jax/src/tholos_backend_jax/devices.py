@@ -8,9 +8,10 @@ JAX starts, unless the environment already sets it (``true`` restores JAX's prea
 from __future__ import annotations
 
 import contextlib
-from typing import Iterator
+from collections.abc import Iterator
 
 import jax
+
 from tholos.errors import OpInputError
 
 _ALIASES = {"cuda": "gpu", "rocm": "gpu"}

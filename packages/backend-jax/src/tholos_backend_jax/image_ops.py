@@ -12,9 +12,9 @@ import math
 
 import jax.numpy as jnp
 import numpy as np
+
 from tholos.backend.dtypes import FLOAT_TYPES, floatx
 from tholos.errors import OpInputError
-
 from tholos_backend_jax._convert import canon, cast, dtype_name, to_array
 from tholos_backend_jax.nn_ops import _data_format, _normalize_padding, _normalize_tuple, _plan
 
@@ -105,23 +105,33 @@ def _aspect_box(height, width, target_h, target_w, mode):
 
 
 def resize(
-    images, size, interpolation="bilinear", antialias=False, crop_to_aspect_ratio=False,
-    pad_to_aspect_ratio=False, fill_mode="constant", fill_value=0.0, data_format=None,
+    images,
+    size,
+    interpolation="bilinear",
+    antialias=False,
+    crop_to_aspect_ratio=False,
+    pad_to_aspect_ratio=False,
+    fill_mode="constant",
+    fill_value=0.0,
+    data_format=None,
 ):
     op = "resize"
     if interpolation not in _INTERPOLATIONS:
         raise OpInputError(
-            f"ops.{op}: unsupported `interpolation`.", expected=f"one of {_INTERPOLATIONS}",
+            f"ops.{op}: unsupported `interpolation`.",
+            expected=f"one of {_INTERPOLATIONS}",
             received=repr(interpolation),
         )
     if crop_to_aspect_ratio and pad_to_aspect_ratio:
         raise OpInputError(
             f"ops.{op}: crop_to_aspect_ratio and pad_to_aspect_ratio are exclusive.",
-            expected="at most one of them True", received="both True",
+            expected="at most one of them True",
+            received="both True",
         )
     if fill_mode != "constant":
         raise OpInputError(
-            f"ops.{op}: only fill_mode='constant' is supported.", expected="'constant'",
+            f"ops.{op}: only fill_mode='constant' is supported.",
+            expected="'constant'",
             received=repr(fill_mode),
         )
     try:
@@ -130,7 +140,8 @@ def resize(
         target_h = target_w = -1
     if target_h < 1 or target_w < 1:
         raise OpInputError(
-            f"ops.{op}: `size` must be (height, width) of positive ints.", expected="(height, width)",
+            f"ops.{op}: `size` must be (height, width) of positive ints.",
+            expected="(height, width)",
             received=repr(size),
         )
     x, restore = _images(images, data_format, op)
@@ -143,7 +154,9 @@ def resize(
     elif pad_to_aspect_ratio:
         top, left, h, w = _aspect_box(height, width, target_h, target_w, "pad")
         x = jnp.pad(
-            x, [(0, 0), (top, h - height - top), (left, w - width - left), (0, 0)], "constant",
+            x,
+            [(0, 0), (top, h - height - top), (left, w - width - left), (0, 0)],
+            "constant",
             constant_values=jnp.asarray(fill_value, x.dtype),
         )
     wh = _resize_weights(x.shape[1], target_h, interpolation, antialias)
@@ -184,11 +197,13 @@ def _sample(values, coords, order, fill_mode, fill_value, op, exact_axes=()):
     if order not in (0, 1):
         raise OpInputError(
             f"ops.{op}: only interpolation orders 0 (nearest) and 1 (linear) are supported.",
-            expected="order 0 or 1", received=repr(order),
+            expected="order 0 or 1",
+            received=repr(order),
         )
     if fill_mode not in _FILL_MODES:
         raise OpInputError(
-            f"ops.{op}: unsupported `fill_mode`.", expected=f"one of {_FILL_MODES}",
+            f"ops.{op}: unsupported `fill_mode`.",
+            expected=f"one of {_FILL_MODES}",
             received=repr(fill_mode),
         )
     dtype = values.dtype
@@ -241,12 +256,18 @@ def map_coordinates(inputs, coordinates, order, fill_mode="constant", fill_value
 
 
 def affine_transform(
-    images, transform, interpolation="bilinear", fill_mode="constant", fill_value=0, data_format=None
+    images,
+    transform,
+    interpolation="bilinear",
+    fill_mode="constant",
+    fill_value=0,
+    data_format=None,
 ):
     op = "affine_transform"
     if interpolation not in ("nearest", "bilinear"):
         raise OpInputError(
-            f"ops.{op}: unsupported `interpolation`.", expected="'nearest' or 'bilinear'",
+            f"ops.{op}: unsupported `interpolation`.",
+            expected="'nearest' or 'bilinear'",
             received=repr(interpolation),
         )
     x, restore = _images(images, data_format, op)
@@ -287,7 +308,8 @@ def _sides(before, after, target, size, what, op):
     if given.count(None) != 1:
         raise OpInputError(
             f"ops.{op}: give exactly two of top/bottom/target {what} (and of left/right/target).",
-            expected="exactly two of the three", received=f"{given}",
+            expected="exactly two of the three",
+            received=f"{given}",
         )
     if target is not None:
         if before is None:
@@ -304,8 +326,14 @@ def _sides(before, after, target, size, what, op):
 
 
 def pad_images(
-    images, top_padding=None, left_padding=None, bottom_padding=None, right_padding=None,
-    target_height=None, target_width=None, data_format=None,
+    images,
+    top_padding=None,
+    left_padding=None,
+    bottom_padding=None,
+    right_padding=None,
+    target_height=None,
+    target_width=None,
+    data_format=None,
 ):
     op = "pad_images"
     x, restore = _images(images, data_format, op)
@@ -315,8 +343,14 @@ def pad_images(
 
 
 def crop_images(
-    images, top_cropping=None, left_cropping=None, bottom_cropping=None, right_cropping=None,
-    target_height=None, target_width=None, data_format=None,
+    images,
+    top_cropping=None,
+    left_cropping=None,
+    bottom_cropping=None,
+    right_cropping=None,
+    target_height=None,
+    target_width=None,
+    data_format=None,
 ):
     op = "crop_images"
     x, restore = _images(images, data_format, op)
@@ -337,7 +371,8 @@ def crop_images(
 def _channels(x, n, op):
     if x.shape[-1] != n:
         raise OpInputError(
-            f"ops.{op}: images must have {n} channels.", expected=f"{n} channels",
+            f"ops.{op}: images must have {n} channels.",
+            expected=f"{n} channels",
             received=f"shape {tuple(x.shape)}",
         )
 
@@ -381,7 +416,9 @@ def rgb_to_hsv(images, data_format=None):
     moving = delta > 0
     safe_delta = jnp.where(moving, delta, 1)
     hue = jnp.where(
-        rmax, (g - b) / safe_delta, jnp.where(gmax, 2 + (b - r) / safe_delta, 4 + (r - g) / safe_delta)
+        rmax,
+        (g - b) / safe_delta,
+        jnp.where(gmax, 2 + (b - r) / safe_delta, 4 + (r - g) / safe_delta),
     )
     hue = jnp.where(moving, hue / 6, 0)
     hue = hue - jnp.floor(hue)
@@ -419,8 +456,13 @@ def extract_patches(images, size, strides=None, dilation_rate=1, padding="valid"
     for axis in range(2):
         extent = (size[axis] - 1) * dilation[axis] + 1
         n_out = (x.shape[1 + axis] - extent) // strides[axis] + 1
-        out.append(np.arange(n_out)[:, None] * strides[axis] + np.arange(size[axis])[None, :] * dilation[axis])
+        out.append(
+            np.arange(n_out)[:, None] * strides[axis]
+            + np.arange(size[axis])[None, :] * dilation[axis]
+        )
     rows, cols = out
     patches = x[:, rows[:, None, :, None], cols[None, :, None, :], :]  # (B, oh, ow, ph, pw, C)
-    patches = jnp.reshape(patches, (x.shape[0], rows.shape[0], cols.shape[0], math.prod(size) * x.shape[-1]))
+    patches = jnp.reshape(
+        patches, (x.shape[0], rows.shape[0], cols.shape[0], math.prod(size) * x.shape[-1])
+    )
     return restore(patches)

@@ -10,9 +10,9 @@ from __future__ import annotations
 import jax.numpy as jnp
 import jax.scipy.linalg as jsl
 import numpy as onp
+
 from tholos.backend.dtypes import floatx
 from tholos.errors import OpInputError
-
 from tholos_backend_jax._convert import canon, cast, concrete, dtype_name, rtype
 from tholos_backend_jax.core_ops import convert_to_tensor
 
@@ -128,7 +128,9 @@ def norm(x, ord=None, axis=None, keepdims=False):
         axis = tuple(int(ax) for ax in axis)
         if len(axis) not in (1, 2) or any(not -nd <= ax < nd for ax in axis):
             raise OpInputError(
-                "ops.norm: invalid axis.", expected=f"one or two axes in [-{nd}, {nd})", received=f"axis={axis}"
+                "ops.norm: invalid axis.",
+                expected=f"one or two axes in [-{nd}, {nd})",
+                received=f"axis={axis}",
             )
     elif ord is not None and nd not in (1, 2):
         raise OpInputError(
@@ -173,7 +175,9 @@ def norm(x, ord=None, axis=None, keepdims=False):
 
 def qr(x, mode="reduced"):
     if mode not in ("reduced", "complete"):
-        raise OpInputError("ops.qr: unknown mode.", expected="'reduced' or 'complete'", received=f"mode={mode!r}")
+        raise OpInputError(
+            "ops.qr: unknown mode.", expected="'reduced' or 'complete'", received=f"mode={mode!r}"
+        )
     a, dtype = _float(x, "qr", square=False)
     q, r = jnp.linalg.qr(a, mode=mode)
     return cast(q, dtype), cast(r, dtype)
@@ -264,6 +268,3 @@ def lstsq(a, b, rcond=None):
     compute = _COMPUTE.get(dtype, dtype)
     out = jnp.linalg.lstsq(cast(a_arr, compute), cast(b_arr, compute), rcond=rcond)[0]
     return cast(out, dtype)
-
-
-

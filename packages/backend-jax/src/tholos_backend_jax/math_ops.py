@@ -7,9 +7,9 @@ import jax.numpy as jnp
 import jax.scipy.special as jss
 import numpy as onp
 from jax import lax
+
 from tholos.backend.dtypes import floatx, result_type
 from tholos.errors import OpInputError
-
 from tholos_backend_jax._convert import canon, cast, concrete, dtype_name
 from tholos_backend_jax.core_ops import convert_to_tensor
 
@@ -82,10 +82,8 @@ def top_k(x, k, sorted=True):
         return values.astype(bool), idx.astype("int32")
     if name.startswith("float"):
         # NaN ranks highest (like the reference), ties by lower index.
-        key = jnp.where(jnp.isnan(x), jnp.inf, x)
-        order = jnp.argsort(-key, axis=-1, stable=True)[..., :k]
-        key_nan = jnp.isnan(x)
-        order = jnp.argsort(jnp.where(key_nan, -jnp.inf, -x), axis=-1, stable=True)[..., :k]
+        key = jnp.where(jnp.isnan(x), -jnp.inf, -x)
+        order = jnp.argsort(key, axis=-1, stable=True)[..., :k]
         return jnp.take_along_axis(x, order, axis=-1), order.astype("int32")
     values, idx = lax.top_k(x, k)
     return values, idx.astype("int32")
@@ -98,14 +96,18 @@ def in_top_k(targets, predictions, k):
         raise OpInputError(
             "ops.in_top_k: expected targets (batch,) and predictions (batch, classes).",
             expected="targets.shape == predictions.shape[:1]",
-            received=f"targets.shape={tuple(targets.shape)}, predictions.shape={tuple(predictions.shape)}",
+            received=f"targets.shape={tuple(targets.shape)}, "
+            f"predictions.shape={tuple(predictions.shape)}",
         )
     k = int(k)
     if k <= 0:
         return jnp.zeros(targets.shape, bool)
     k = min(k, predictions.shape[-1])
-    preds = predictions if dtype_name(predictions).startswith("float") else predictions.astype(
-        canon("float64"))
+    preds = (
+        predictions
+        if dtype_name(predictions).startswith("float")
+        else predictions.astype(canon("float64"))
+    )
     kth = -jnp.sort(-preds, axis=-1)[:, k - 1]
     own = jnp.take_along_axis(preds, targets.astype("int32")[:, None], axis=-1)[:, 0]
     return own >= kth
@@ -175,7 +177,9 @@ def _split(z, dtype):
 def _min_rank(z, rank, what):
     if z.ndim < rank:
         raise OpInputError(
-            f"ops.{what}: the input has too few axes.", expected=f"rank >= {rank}", received=f"shape {tuple(z.shape)}"
+            f"ops.{what}: the input has too few axes.",
+            expected=f"rank >= {rank}",
+            received=f"shape {tuple(z.shape)}",
         )
 
 

@@ -15,9 +15,9 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 from jax import lax
+
 from tholos.backend.dtypes import COMPLEX_TYPES, FLOAT_TYPES, floatx
 from tholos.errors import OpInputError, UnsupportedOpError
-
 from tholos_backend_jax._convert import canon, cast, concrete, dtype_name, rtype, to_array
 
 _SELU_ALPHA = 1.6732632423543772848170429916717
@@ -130,9 +130,9 @@ def softsign(x):
 
 def soft_shrink(x, threshold=0.5):
     x = _float(x)
-    return jnp.where(x > threshold, x - threshold, jnp.where(x < -threshold, x + threshold, 0.0)).astype(
-        x.dtype
-    )
+    return jnp.where(
+        x > threshold, x - threshold, jnp.where(x < -threshold, x + threshold, 0.0)
+    ).astype(x.dtype)
 
 
 def sparse_plus(x):
@@ -191,7 +191,9 @@ def gelu(x, approximate=True):
 
 def celu(x, alpha=1.0):
     x = _float(x)
-    return jnp.where(x > 0, x, alpha * jnp.expm1(jnp.where(x > 0, jnp.zeros((), x.dtype), x) / alpha))
+    return jnp.where(
+        x > 0, x, alpha * jnp.expm1(jnp.where(x > 0, jnp.zeros((), x.dtype), x) / alpha)
+    )
 
 
 def glu(x, axis=-1):
@@ -284,7 +286,9 @@ def _normalize_tuple(value, n, name, op):
 def _normalize_padding(padding, op):
     name = padding.lower() if isinstance(padding, str) else padding
     if name not in ("valid", "same"):
-        raise OpInputError(f"ops.{op}: invalid `padding`.", expected='"valid" or "same"', received=repr(padding))
+        raise OpInputError(
+            f"ops.{op}: invalid `padding`.", expected='"valid" or "same"', received=repr(padding)
+        )
     return name
 
 
@@ -300,7 +304,8 @@ def _plan(spatial, kernel, strides, dilation, padding, op):
         else:
             if size < ext:
                 raise OpInputError(
-                    f'ops.{op}: the input is smaller than the (dilated) window with padding="valid".',
+                    f"ops.{op}: the input is smaller than the (dilated) window with "
+                    'padding="valid".',
                     expected=f"every spatial size >= window extent {ext}",
                     received=f"spatial shape {tuple(spatial)}",
                     hint='Use padding="same" or a smaller window.',
@@ -388,10 +393,17 @@ def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format=None,
 
 
 def separable_conv(
-    inputs, depthwise_kernel, pointwise_kernel, strides=1, padding="valid", data_format=None,
+    inputs,
+    depthwise_kernel,
+    pointwise_kernel,
+    strides=1,
+    padding="valid",
+    data_format=None,
     dilation_rate=1,
 ):
-    depthwise = depthwise_conv(inputs, depthwise_kernel, strides, padding, data_format, dilation_rate)
+    depthwise = depthwise_conv(
+        inputs, depthwise_kernel, strides, padding, data_format, dilation_rate
+    )
     return conv(depthwise, pointwise_kernel, 1, "valid", data_format, 1)
 
 
@@ -406,7 +418,12 @@ def _transpose_length(size, k, s, d, padding, output_padding):
 
 
 def conv_transpose(
-    inputs, kernel, strides=1, padding="valid", output_padding=None, data_format=None,
+    inputs,
+    kernel,
+    strides=1,
+    padding="valid",
+    output_padding=None,
+    data_format=None,
     dilation_rate=1,
 ):
     op = "conv_transpose"
@@ -420,7 +437,9 @@ def conv_transpose(
         if isinstance(output_padding, (int, np.integer)):
             output_padding = (int(output_padding),) * nd
         output_padding = tuple(int(v) for v in output_padding)
-        if len(output_padding) != nd or any(p < 0 or p >= s for p, s in zip(output_padding, strides)):
+        if len(output_padding) != nd or any(
+            p < 0 or p >= s for p, s in zip(output_padding, strides)
+        ):
             raise OpInputError(
                 f"ops.{op}: invalid `output_padding`.",
                 expected=f"None, or {nd} non-negative ints each lower than the stride {strides}",
@@ -449,8 +468,13 @@ def conv_transpose(
     # The adjoint of the forward convolution: dilate the input, flip the kernel.
     kt = jnp.flip(jnp.swapaxes(k, -1, -2), axis=tuple(range(nd)))
     y = lax.conv_general_dilated(
-        x, kt, window_strides=(1,) * nd, padding=pads, lhs_dilation=strides,
-        rhs_dilation=dilation, dimension_numbers=_dims(nd),
+        x,
+        kt,
+        window_strides=(1,) * nd,
+        padding=pads,
+        lhs_dilation=strides,
+        rhs_dilation=dilation,
+        dimension_numbers=_dims(nd),
     )
     return _from_last(y, data_format)
 
@@ -477,7 +501,9 @@ def _pool(inputs, pool_size, strides, padding, data_format, op):
 
 
 def max_pool(inputs, pool_size, strides=None, padding="valid", data_format=None):
-    x, window, wstrides, pads, data_format = _pool(inputs, pool_size, strides, padding, data_format, "max_pool")
+    x, window, wstrides, pads, data_format = _pool(
+        inputs, pool_size, strides, padding, data_format, "max_pool"
+    )
     if dtype_name(x) == "bool":
         x = cast(x, floatx())
     low = -jnp.inf if jnp.issubdtype(x.dtype, jnp.floating) else jnp.iinfo(x.dtype).min
@@ -528,7 +554,9 @@ def one_hot(x, num_classes, axis=-1, dtype=None, sparse=False):
     num_classes = int(num_classes)
     dtype = canon(dtype) if dtype is not None else canon(floatx())
     axis = _axis(axis, x.ndim + 1, "one_hot")
-    hot = x[..., None] == jnp.arange(num_classes, dtype=x.dtype if dtype_name(x) != "bool" else "int32")
+    hot = x[..., None] == jnp.arange(
+        num_classes, dtype=x.dtype if dtype_name(x) != "bool" else "int32"
+    )
     return jnp.moveaxis(hot, -1, axis).astype(dtype)
 
 
@@ -536,7 +564,9 @@ def multi_hot(inputs, num_classes=None, axis=-1, dtype=None, sparse=False, **kwa
     if num_classes is None:
         num_classes = kwargs.pop("num_tokens", None)
     if num_classes is None:
-        raise OpInputError("ops.multi_hot: `num_classes` is required.", expected="an int", received="None")
+        raise OpInputError(
+            "ops.multi_hot: `num_classes` is required.", expected="an int", received="None"
+        )
     if kwargs:
         raise OpInputError(
             "ops.multi_hot: unexpected keyword arguments.",
@@ -607,7 +637,9 @@ def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
         eps = _config("epsilon", 1e-7)
         output = output / jnp.sum(output, axis=axis, keepdims=True)
         log_prob = jnp.log(jnp.clip(output, eps, 1.0 - eps))
-    hot = one_hot(lax.stop_gradient(target).astype("int32"), output.shape[axis], axis=axis, dtype="bool")
+    hot = one_hot(
+        lax.stop_gradient(target).astype("int32"), output.shape[axis], axis=axis, dtype="bool"
+    )
     return -jnp.sum(jnp.where(hot, log_prob, jnp.zeros((), log_prob.dtype)), axis=axis)
 
 
@@ -689,7 +721,9 @@ def normalize(x, axis=-1, order=2, epsilon=None):
         norm = jnp.sum(jnp.abs(x) ** order, axis=axis, keepdims=True) ** (1.0 / order)
     else:
         raise OpInputError(
-            "ops.normalize: unsupported `order`.", expected="a positive number or inf", received=repr(order)
+            "ops.normalize: unsupported `order`.",
+            expected="a positive number or inf",
+            received=repr(order),
         )
     return x / jnp.where(norm > epsilon, norm, jnp.asarray(epsilon, x.dtype))
 
@@ -706,7 +740,9 @@ def layer_normalization(x, gamma=None, beta=None, axis=-1, epsilon=None, **kwarg
     x, original = _upcast_half(x)
     if epsilon is None:
         epsilon = _config("epsilon", 1e-7)
-    axes = _axis(axis if isinstance(axis, (tuple, list)) else (axis,), x.ndim, "layer_normalization")
+    axes = _axis(
+        axis if isinstance(axis, (tuple, list)) else (axis,), x.ndim, "layer_normalization"
+    )
     shape = [x.shape[i] if i in axes else 1 for i in range(x.ndim)]
 
     def param(p):
@@ -733,7 +769,9 @@ def rms_normalization(x, scale=1, axis=-1, epsilon=None):
     if epsilon is None:
         epsilon = _config("epsilon", 1e-7)
     axes = _axis(axis if isinstance(axis, (tuple, list)) else (axis,), x.ndim, "rms_normalization")
-    y = x * lax.rsqrt(jnp.mean(jnp.square(x), axis=axes, keepdims=True) + jnp.asarray(epsilon, x.dtype))
+    y = x * lax.rsqrt(
+        jnp.mean(jnp.square(x), axis=axes, keepdims=True) + jnp.asarray(epsilon, x.dtype)
+    )
     if isinstance(scale, (int, float)):
         return y * jnp.asarray(scale, y.dtype)
     return y * cast(to_array(scale), dtype_name(y))
@@ -766,13 +804,15 @@ def ctc_loss(target, output, target_length, output_length, mask_index=0):
             expected="target rank 2 and output rank 3 with the same batch size",
             received=f"target shape {tuple(target.shape)}, output shape {tuple(output.shape)}",
         )
-    batch, steps, classes = output.shape
+    batch, steps, _ = output.shape
     labels = target.shape[1]
     blank = int(mask_index)
     log_prob = jax.nn.log_softmax(output, axis=-1)
     states = 2 * labels + 1
     extended = jnp.full((batch, states), blank, dtype="int32").at[:, 1::2].set(target)
-    emit = jnp.take_along_axis(log_prob, jnp.broadcast_to(extended[:, None, :], (batch, steps, states)), axis=2)
+    emit = jnp.take_along_axis(
+        log_prob, jnp.broadcast_to(extended[:, None, :], (batch, steps, states)), axis=2
+    )
     skip = jnp.zeros((batch, states), bool)
     skip = skip.at[:, 2:].set((extended[:, 2:] != blank) & (extended[:, 2:] != extended[:, :-2]))
     neg = jnp.asarray(-1e30, log_prob.dtype)
@@ -802,7 +842,12 @@ def ctc_loss(target, output, target_length, output_length, mask_index=0):
 
 
 def ctc_decode(
-    inputs, sequence_lengths, strategy="greedy", beam_width=100, top_paths=1, merge_repeated=True,
+    inputs,
+    sequence_lengths,
+    strategy="greedy",
+    beam_width=100,
+    top_paths=1,
+    merge_repeated=True,
     mask_index=0,
 ):
     if strategy != "greedy":
@@ -834,7 +879,9 @@ def ctc_decode(
     # Compact the kept labels to the front of each row (positions past the end get -1).
     position = jnp.where(keep, jnp.cumsum(keep, axis=1) - 1, steps)
     rows = jnp.broadcast_to(jnp.arange(batch)[:, None], (batch, steps))
-    decoded = jnp.full((batch, steps + 1), -1, dtype="int32").at[rows, position].set(best)[:, :steps]
+    decoded = (
+        jnp.full((batch, steps + 1), -1, dtype="int32").at[rows, position].set(best)[:, :steps]
+    )
     log_probs = -jnp.sum(score, axis=1, keepdims=True)
     return decoded[None], log_probs
 
@@ -843,7 +890,14 @@ def ctc_decode(
 
 
 def dot_product_attention(
-    query, key, value, bias=None, mask=None, scale=None, is_causal=False, flash_attention=None,
+    query,
+    key,
+    value,
+    bias=None,
+    mask=None,
+    scale=None,
+    is_causal=False,
+    flash_attention=None,
     attn_logits_soft_cap=None,
 ):
     op = "dot_product_attention"

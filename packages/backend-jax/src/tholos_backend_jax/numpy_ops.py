@@ -14,9 +14,9 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 from jax import lax
+
 from tholos.backend.dtypes import COMPLEX_TYPES, FLOAT_TYPES, INT_TYPES, floatx, standardize_dtype
 from tholos.errors import DtypeError, OpInputError
-
 from tholos_backend_jax._convert import (
     PY_SCALARS,
     canon,
@@ -24,7 +24,6 @@ from tholos_backend_jax._convert import (
     concrete,
     dtype_name,
     float_of,
-    is_traced,
     promote,
     real_of,
     rtype,
@@ -682,8 +681,9 @@ def _quantile(x, q, axis, method, keepdims, op):
             received=f"shape {tuple(x.shape)}, axis={axis!r}",
         )
     qa = jnp.asarray(qv if qv is not None else q, dtype)
-    out = jnp.quantile(x, qa, axis=axes if axis is not None else None, method=method,
-                       keepdims=keepdims)
+    out = jnp.quantile(
+        x, qa, axis=axes if axis is not None else None, method=method, keepdims=keepdims
+    )
     return _ret(out, dtype)
 
 
@@ -795,7 +795,7 @@ def inner(x1, x2):
 
 
 def outer(x1, x2):
-    (a, b), dtype = promote(_arr(x1), _arr(x2))
+    (a, b), _ = promote(_arr(x1), _arr(x2))
     return multiply(jnp.ravel(a)[:, None], jnp.ravel(b)[None, :])
 
 
@@ -845,7 +845,9 @@ def correlate(x1, x2, mode="valid"):
         )
     if mode not in ("valid", "same", "full"):
         raise OpInputError(
-            "ops.correlate: unknown mode.", expected="'valid', 'same' or 'full'", received=repr(mode)
+            "ops.correlate: unknown mode.",
+            expected="'valid', 'same' or 'full'",
+            received=repr(mode),
         )
     return _ret(jnp.correlate(a, v, mode=mode), dtype)
 
@@ -948,7 +950,9 @@ def arange(start, stop=None, step=1, dtype=None):
     if step is None:
         step = 1
     if step == 0:
-        raise OpInputError("ops.arange: step must not be zero.", expected="step != 0", received="step=0")
+        raise OpInputError(
+            "ops.arange: step must not be zero.", expected="step != 0", received="step=0"
+        )
     return jnp.asarray(np.arange(start, stop, step, dtype=standardize_dtype(dtype)))
 
 
@@ -1147,7 +1151,9 @@ def rot90(array, k=1, axes=(0, 1)):
     axes = tuple(axes)
     if len(axes) != 2 or axes[0] % x.ndim == axes[1] % x.ndim:
         raise OpInputError(
-            "ops.rot90: axes must be two different axes.", expected="e.g. (0, 1)", received=f"axes={axes!r}"
+            "ops.rot90: axes must be two different axes.",
+            expected="e.g. (0, 1)",
+            received=f"axes={axes!r}",
         )
     return jnp.rot90(x, k=k, axes=axes)
 
@@ -1161,7 +1167,8 @@ def repeat(x, repeats, axis=None):
     reps = repeats if isinstance(repeats, int) else concrete(_arr(repeats))
     if reps is None:
         raise OpInputError(
-            "ops.repeat: `repeats` must be concrete on the JAX backend (the output shape depends on it).",
+            "ops.repeat: `repeats` must be concrete on the JAX backend (the output shape "
+            "depends on it).",
             expected="an int or a concrete tensor",
             received="a traced tensor",
         )
@@ -1170,8 +1177,9 @@ def repeat(x, repeats, axis=None):
     axis = _norm_axes(axis, x.ndim, "repeat")[0]
     reps_arr = np.asarray(reps)
     total = int(reps_arr.sum()) if reps_arr.ndim else int(reps_arr) * x.shape[axis]
-    return jnp.repeat(x, reps_arr if reps_arr.ndim else int(reps_arr), axis=axis,
-                      total_repeat_length=total)
+    return jnp.repeat(
+        x, reps_arr if reps_arr.ndim else int(reps_arr), axis=axis, total_repeat_length=total
+    )
 
 
 def _concat_dtype(xs):
@@ -1198,7 +1206,9 @@ def append(x1, x2, axis=None):
 def stack(x, axis=0):
     xs = [_arr(v) for v in x]
     if not xs:
-        raise OpInputError("ops.stack needs at least one tensor.", expected="a non-empty list", received="[]")
+        raise OpInputError(
+            "ops.stack needs at least one tensor.", expected="a non-empty list", received="[]"
+        )
     dtype = _concat_dtype(xs)
     if len({tuple(v.shape) for v in xs}) > 1:
         raise OpInputError(
@@ -1249,7 +1259,9 @@ def diag(x, k=0):
     x = _arr(x)
     if x.ndim not in (1, 2):
         raise OpInputError(
-            "ops.diag needs a 1-D or 2-D tensor.", expected="x.ndim in (1, 2)", received=f"shape {tuple(x.shape)}"
+            "ops.diag needs a 1-D or 2-D tensor.",
+            expected="x.ndim in (1, 2)",
+            received=f"shape {tuple(x.shape)}",
         )
     return jnp.diag(x, k=k)
 
@@ -1278,7 +1290,11 @@ def diagonal(x, offset=0, axis1=0, axis2=1):
 def diff(a, n=1, axis=-1):
     x = _arr(a)
     if x.ndim == 0:
-        raise OpInputError("ops.diff needs a tensor of rank 1 or more.", expected="a.ndim >= 1", received="a scalar")
+        raise OpInputError(
+            "ops.diff needs a tensor of rank 1 or more.",
+            expected="a.ndim >= 1",
+            received="a scalar",
+        )
     axis = _norm_axes(axis, x.ndim, "diff")[0]
     return jnp.diff(x, n=n, axis=axis)
 
@@ -1291,8 +1307,20 @@ def triu(x, k=0):
     return jnp.triu(_arr(x), k=k)
 
 
-_PAD_MODES = ("constant", "edge", "reflect", "symmetric", "wrap", "circular", "linear_ramp",
-              "maximum", "mean", "median", "minimum", "empty")
+_PAD_MODES = (
+    "constant",
+    "edge",
+    "reflect",
+    "symmetric",
+    "wrap",
+    "circular",
+    "linear_ramp",
+    "maximum",
+    "mean",
+    "median",
+    "minimum",
+    "empty",
+)
 
 
 def pad(x, pad_width, mode="constant", constant_values=None):
@@ -1307,7 +1335,9 @@ def pad(x, pad_width, mode="constant", constant_values=None):
             received=repr(pad_width),
         ) from err
     if (widths < 0).any():
-        raise OpInputError("ops.pad: pad widths must be non-negative.", expected=">= 0", received=repr(pad_width))
+        raise OpInputError(
+            "ops.pad: pad widths must be non-negative.", expected=">= 0", received=repr(pad_width)
+        )
     if constant_values is not None and mode != "constant":
         raise OpInputError(
             "ops.pad: constant_values is only used with mode='constant'.",
@@ -1317,7 +1347,8 @@ def pad(x, pad_width, mode="constant", constant_values=None):
     if mode not in _PAD_MODES:
         raise OpInputError(
             "ops.pad: unknown mode.",
-            expected="'constant', 'edge', 'reflect', 'symmetric', 'wrap', 'linear_ramp', 'maximum', "
+            expected="'constant', 'edge', 'reflect', 'symmetric', 'wrap', 'linear_ramp', "
+            "'maximum', "
             "'mean', 'median', 'minimum' or 'empty'",
             received=repr(mode),
         )
@@ -1423,7 +1454,8 @@ def where(condition, x1=None, x2=None):
         raise OpInputError(
             "ops.where needs both x1 and x2, or neither.",
             expected="where(condition) or where(condition, x1, x2)",
-            received=f"x1 {'missing' if x1 is None else 'given'}, x2 {'missing' if x2 is None else 'given'}",
+            received=f"x1 {'missing' if x1 is None else 'given'}, "
+            f"x2 {'missing' if x2 is None else 'given'}",
         )
     (a, b), _ = promote(x1, x2)
     return jnp.where(cond, a, b)
@@ -1437,15 +1469,18 @@ def select(condlist, choicelist, default=0):
             received=f"{len(condlist)} and {len(choicelist)}",
         )
     if not condlist:
-        raise OpInputError("ops.select needs at least one condition.", expected="non-empty lists", received="[]")
+        raise OpInputError(
+            "ops.select needs at least one condition.", expected="non-empty lists", received="[]"
+        )
     choices = [weak(c) for c in choicelist]
     dtype = rtype(*choices, weak(default))
     conds = [_arr(c).astype(bool) for c in condlist]
     out = cast(weak(default), dtype)
     for c, choice in zip(reversed(conds), reversed(choices)):
         out = jnp.where(c, cast(choice, dtype), out)
-    shape = np.broadcast_shapes(*[tuple(c.shape) for c in conds],
-                                *[tuple(jnp.shape(c)) for c in choices])
+    shape = np.broadcast_shapes(
+        *[tuple(c.shape) for c in conds], *[tuple(jnp.shape(c)) for c in choices]
+    )
     return jnp.broadcast_to(out, shape)
 
 
@@ -1501,7 +1536,9 @@ def searchsorted(sorted_sequence, values, side="left"):
         )
     if side not in ("left", "right"):
         raise OpInputError(
-            "ops.searchsorted: side must be 'left' or 'right'.", expected="'left' or 'right'", received=repr(side)
+            "ops.searchsorted: side must be 'left' or 'right'.",
+            expected="'left' or 'right'",
+            received=repr(side),
         )
     (s, v), _ = promote(seq, values)
     return _ret(jnp.searchsorted(s, v, side=side), "int32")
@@ -1511,7 +1548,11 @@ def digitize(x, bins):
     x = _arr(x)
     b = _arr(bins)
     if b.ndim != 1:
-        raise OpInputError("ops.digitize needs 1-D bins.", expected="bins.ndim == 1", received=f"shape {tuple(b.shape)}")
+        raise OpInputError(
+            "ops.digitize needs 1-D bins.",
+            expected="bins.ndim == 1",
+            received=f"shape {tuple(b.shape)}",
+        )
     (xv, bv), _ = promote(x, b)
     return _ret(jnp.digitize(xv, bv), "int32")
 
@@ -1526,15 +1567,23 @@ def bincount(x, weights=None, minlength=0, sparse=False):
     x = _arr(x)
     if dtype_name(x) not in INT_TYPES:
         raise DtypeError(
-            "ops.bincount needs integer values.", expected="an integer tensor", received=f"dtype {dtype_name(x)}"
+            "ops.bincount needs integer values.",
+            expected="an integer tensor",
+            received=f"dtype {dtype_name(x)}",
         )
     if x.ndim not in (1, 2):
         raise OpInputError(
-            "ops.bincount needs a 1-D or 2-D tensor.", expected="x.ndim in (1, 2)", received=f"shape {tuple(x.shape)}"
+            "ops.bincount needs a 1-D or 2-D tensor.",
+            expected="x.ndim in (1, 2)",
+            received=f"shape {tuple(x.shape)}",
         )
     value = concrete(x)
     if value is not None and value.size and value.min() < 0:
-        raise OpInputError("ops.bincount needs non-negative values.", expected="x >= 0", received=f"min value {value.min()}")
+        raise OpInputError(
+            "ops.bincount needs non-negative values.",
+            expected="x >= 0",
+            received=f"min value {value.min()}",
+        )
     if weights is None:
         dtype, w = "int32", jnp.ones(x.shape, "int32")
     else:
@@ -1593,14 +1642,21 @@ def view(x, dtype=None):
         return x
     if dtype_name(x) == "bool" or target == "bool":
         return _arr(np.asarray(_need_concrete(x, "view")).view(standardize_dtype(dtype)))
-    return lax.bitcast_convert_type(x, target) if jnp.dtype(target).itemsize == x.dtype.itemsize \
+    return (
+        lax.bitcast_convert_type(x, target)
+        if jnp.dtype(target).itemsize == x.dtype.itemsize
         else _arr(np.asarray(_need_concrete(x, "view")).view(standardize_dtype(dtype)))
+    )
 
 
 def vander(x, N=None, increasing=False):  # noqa: N803
     x = _arr(x)
     if x.ndim != 1:
-        raise OpInputError("ops.vander needs a 1-D tensor.", expected="x.ndim == 1", received=f"shape {tuple(x.shape)}")
+        raise OpInputError(
+            "ops.vander needs a 1-D tensor.",
+            expected="x.ndim == 1",
+            received=f"shape {tuple(x.shape)}",
+        )
     dtype = dtype_name(x)
     n = x.shape[0] if N is None else int(N)
     return _ret(jnp.vander(x, n, increasing=increasing), dtype)
@@ -1609,7 +1665,9 @@ def vander(x, N=None, increasing=False):  # noqa: N803
 def meshgrid(*x, indexing="xy"):
     if indexing not in ("xy", "ij"):
         raise OpInputError(
-            "ops.meshgrid: indexing must be 'xy' or 'ij'.", expected="'xy' or 'ij'", received=repr(indexing)
+            "ops.meshgrid: indexing must be 'xy' or 'ij'.",
+            expected="'xy' or 'ij'",
+            received=repr(indexing),
         )
     return list(jnp.meshgrid(*[jnp.ravel(_arr(v)) for v in x], indexing=indexing))
 
@@ -1619,7 +1677,9 @@ def slogdet(x):
     dtype = _float_of(dtype_name(x))
     if x.ndim < 2 or x.shape[-1] != x.shape[-2]:
         raise OpInputError(
-            "ops.slogdet needs square matrices.", expected="shape (..., N, N)", received=f"shape {tuple(x.shape)}"
+            "ops.slogdet needs square matrices.",
+            expected="shape (..., N, N)",
+            received=f"shape {tuple(x.shape)}",
         )
     sign_, logdet = jnp.linalg.slogdet(cast(x, dtype))
     return _ret(sign_, dtype), _ret(logdet, dtype)
@@ -1628,7 +1688,22 @@ def slogdet(x):
 __all__ = sorted(
     name
     for name, value in list(globals().items())
-    if not name.startswith("_") and callable(value) and name not in (
-        "cast", "canon", "concrete", "dtype_name", "float_of", "is_traced", "promote", "real_of",
-        "rtype", "to_array", "weak", "standardize_dtype", "floatx")
+    if not name.startswith("_")
+    and callable(value)
+    and name
+    not in (
+        "cast",
+        "canon",
+        "concrete",
+        "dtype_name",
+        "float_of",
+        "is_traced",
+        "promote",
+        "real_of",
+        "rtype",
+        "to_array",
+        "weak",
+        "standardize_dtype",
+        "floatx",
+    )
 )

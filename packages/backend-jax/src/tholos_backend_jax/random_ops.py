@@ -11,9 +11,9 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 import numpy as onp
+
 from tholos.backend.dtypes import floatx, standardize_dtype
 from tholos.errors import OpInputError
-
 from tholos_backend_jax._convert import canon, cast, concrete, dtype_name
 from tholos_backend_jax.core_ops import convert_to_tensor
 
@@ -44,11 +44,15 @@ def _shape(shape, what):
         dims = tuple(int(d) for d in shape)
     except (TypeError, ValueError) as err:
         raise OpInputError(
-            f"random.{what}: shape must be a tuple of ints.", expected="e.g. (2, 3)", received=repr(shape)
+            f"random.{what}: shape must be a tuple of ints.",
+            expected="e.g. (2, 3)",
+            received=repr(shape),
         ) from err
     if any(d < 0 for d in dims):
         raise OpInputError(
-            f"random.{what}: shape has a negative dimension.", expected="non-negative dims", received=repr(dims)
+            f"random.{what}: shape has a negative dimension.",
+            expected="non-negative dims",
+            received=repr(dims),
         )
     return dims
 
@@ -121,7 +125,11 @@ def randint(shape, minval, maxval, dtype="int32", seed=None):
         )
     wide = canon("int64")
     out = jax.random.randint(
-        _key(seed, "randint"), _shape(shape, "randint"), lo.astype(wide), hi.astype(wide), dtype=wide
+        _key(seed, "randint"),
+        _shape(shape, "randint"),
+        lo.astype(wide),
+        hi.astype(wide),
+        dtype=wide,
     )
     return out.astype(name)
 
@@ -153,7 +161,9 @@ def dropout(inputs, rate, noise_shape=None, seed=None):
         rate = float(rate_v)
         if not 0.0 <= rate <= 1.0:
             raise OpInputError(
-                "random.dropout: rate must be in [0, 1].", expected="0 <= rate <= 1", received=f"rate={rate}"
+                "random.dropout: rate must be in [0, 1].",
+                expected="0 <= rate <= 1",
+                received=f"rate={rate}",
             )
     shape = tuple(x.shape)
     if noise_shape is None:
@@ -198,7 +208,9 @@ def gamma(shape, alpha, dtype=None, seed=None):
 def beta(shape, alpha, beta, dtype=None, seed=None):
     dtype = _float_dtype(dtype, "beta")
     c = _compute(dtype)
-    out = jax.random.beta(_key(seed, "beta"), _param(alpha, c), _param(beta, c), _shape(shape, "beta"), dtype=c)
+    out = jax.random.beta(
+        _key(seed, "beta"), _param(alpha, c), _param(beta, c), _shape(shape, "beta"), dtype=c
+    )
     return cast(out, dtype)
 
 

@@ -7,8 +7,8 @@ non-trainable, optimizer and metric variables, seed generators), compiled once w
 ``jax.jit`` with the state buffers donated. Each call runs the compiled function and rebinds the
 Variables to the new values (a reference swap per variable, no copy), so the values are
 always current for callbacks, saving and eager code. A step that creates variables while
-being traced (state built lazily on first use) runs eagerly once instead. A step that touches a variable it had not touched
-before is traced once more with the larger state.
+being traced (state built lazily on first use) runs eagerly once instead. A step that
+touches a variable it had not touched before is traced once more with the larger state.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from typing import Any
 
 import jax
 import jax.numpy as jnp
-from tholos import tree
 
 from tholos_backend_jax.variables import TracedInitializerError, recording_reads
 
@@ -92,13 +91,13 @@ class CompiledStep:
         for attr in ("variables", "metrics_variables"):
             try:
                 found.extend(getattr(model, attr, None) or [])
-            except Exception:  # noqa: BLE001 - a model property may fail before building
+            except Exception:
                 pass
         optimizer = getattr(model, "optimizer", None)
         if optimizer is not None and self.kind == "train":
             try:
                 found.extend(optimizer.variables)
-            except Exception:  # noqa: BLE001
+            except Exception:
                 pass
         return found
 
@@ -116,7 +115,7 @@ class CompiledStep:
                     outs = [fn(batch) for batch in batches]
             extra = [var for key, var in seen.items() if key not in self._state_ids]
             if extra:  # abort this trace (nothing runs, nothing is donated) and grow the state
-                raise _GrowState(extra)
+                raise _GrowStateError(extra)
             new_values = []
             for var, old in zip(state, values):
                 value = scope.get_current_value(var)
@@ -142,7 +141,7 @@ class CompiledStep:
             jitted = self._jitted_many[key] = self._pure(key)
         try:
             outs, new_values = jitted(self._values(), list(batches))
-        except _GrowState as grow:
+        except _GrowStateError as grow:
             self._add_state(grow.variables)
             return self._run(batches)
         for var, value in zip(self.state, new_values):
@@ -176,19 +175,19 @@ class CompiledStep:
         batches = list(batches)
         if not batches:
             return [] if self.kind == "predict" else None
-        if len(batches) == 1 or not self._started:
-            outs = [self(batches[0])]
+        if not self._started:
+            self._started = True
+            self._add_state(self._known_variables())
+        try:
+            outs = self._run(batches)
+        except TracedInitializerError:
+            outs = [self._eager(batches[0])]
             if len(batches) > 1:
                 outs.extend(self._run(batches[1:]))
-        else:
-            try:
-                outs = self._run(batches)
-            except TracedInitializerError:
-                outs = [self._eager(b) for b in batches]
         return outs if self.kind == "predict" else outs[-1]
 
 
-class _GrowState(Exception):
+class _GrowStateError(Exception):
     def __init__(self, variables):
         super().__init__("the step touched variables outside its state")
         self.variables = variables

@@ -12,14 +12,15 @@ which is how the trainer finds every variable a step touches.
 from __future__ import annotations
 
 import contextlib
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import jax
 import numpy as np
+
 from tholos.backend import _stateless
 from tholos.backend._variables import Variable as _BaseVariable
 from tholos.backend.dtypes import FLOAT_TYPES
-
 from tholos_backend_jax._convert import to_array
 
 _read_recorders: list[dict[int, Any]] = []

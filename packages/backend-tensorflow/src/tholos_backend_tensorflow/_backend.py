@@ -1,18 +1,59 @@
-"""Loading the tensorflow backend.
+"""The TensorFlow backend object that ``plugin.load()`` returns. Importing this imports TF."""
 
-The package is installable and discoverable; the op implementations are not written yet, so
-loading reports that clearly instead of failing on the first op.
-"""
+from __future__ import annotations
 
-from tholos.errors import BackendLoadError
+import contextlib
+import types
+from collections.abc import Iterator
+
+from tholos_backend_tensorflow import devices
+
+devices.enable_memory_growth()  # before anything touches a GPU
+
+import tensorflow as tf  # noqa: E402
+
+from tholos_backend_tensorflow import (  # noqa: E402
+    core_ops,
+    image_ops,
+    linalg_ops,
+    math_ops,
+    nn_ops,
+    numpy_ops,
+    random_ops,
+    trainer,
+)
+from tholos_backend_tensorflow.variables import Variable  # noqa: E402
+
+
+@contextlib.contextmanager
+def precision_scope() -> Iterator[None]:
+    """Full float32 matmul/conv precision (TF32 off) for the block."""
+    before = tf.config.experimental.tensor_float_32_execution_enabled()
+    tf.config.experimental.enable_tensor_float_32_execution(False)
+    try:
+        yield
+    finally:
+        tf.config.experimental.enable_tensor_float_32_execution(before)
+
+
+UNSUPPORTED: dict[str, str] = {}
+
+BACKEND = types.SimpleNamespace(
+    name="tensorflow",
+    core=core_ops,
+    numpy=numpy_ops,
+    nn=nn_ops,
+    linalg=linalg_ops,
+    math=math_ops,
+    image=image_ops,
+    random=random_ops,
+    Variable=Variable,
+    devices=devices,
+    trainer=trainer,
+    unsupported=UNSUPPORTED,
+    precision_scope=precision_scope,
+)
 
 
 def load():
-    import tensorflow  # noqa: F401 - a missing framework is reported by the registry with the pip line
-
-    raise BackendLoadError(
-        "The tensorflow backend of this tholos version does not implement the contract yet.",
-        expected="a complete backend",
-        received="tholos-backend-tensorflow 0.1.0 (entry point and packaging only)",
-        hint="Use the numpy backend for now: THOLOS_BACKEND=numpy.",
-    )
+    return BACKEND

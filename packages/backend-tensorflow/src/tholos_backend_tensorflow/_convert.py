@@ -201,6 +201,8 @@ def convert(x, dtype=None) -> tf.Tensor:
             x = int(x)
         if target == tf.bool and type(x) is not bool:
             x = bool(x)
+        elif type(x) is bool and target != tf.bool:
+            x = int(x)
         return tf.constant(x, target)
     if hasattr(x, "_tholos_tf_variable"):
         return convert(x.value, dtype)

@@ -12,7 +12,7 @@ import numpy as np
 import tensorflow as tf
 
 from tholos import tree
-from tholos.backend.dtypes import INT_TYPES, standardize_dtype
+from tholos.backend.dtypes import FLOAT_TYPES, INT_TYPES, standardize_dtype
 from tholos.errors import OpInputError
 from tholos_backend_tensorflow import _convert as C
 
@@ -83,7 +83,7 @@ def saturate_cast(x, dtype):
     source = C.dname(x)
     if target == "bool" or source == "bool" or source.startswith("complex"):
         return C.cast(x, target)
-    if target.startswith("float") and source.startswith("float"):
+    if target in FLOAT_TYPES and source in FLOAT_TYPES:
         hi = float(np.finfo(target if target != "bfloat16" else "float32").max)
         if target == "bfloat16":
             hi = float(tf.bfloat16.max)
@@ -91,22 +91,20 @@ def saturate_cast(x, dtype):
         if src_max > hi:
             x = tf.clip_by_value(x, tf.constant(-hi, x.dtype), tf.constant(hi, x.dtype))
         return C.cast(x, target)
-    if target.startswith("float") or target.startswith("complex"):
+    if target in FLOAT_TYPES or target.startswith("complex"):
         return C.cast(x, target)
     info = np.iinfo(target)
     lo, hi = int(info.min), int(info.max)
-    if source.startswith("float"):
-        fhi = np.asarray(hi, "float64").astype(source if source != "bfloat16" else "float32")
-        flo = np.asarray(lo, "float64").astype(source if source != "bfloat16" else "float32")
-        src = tf.cast(x, tf.float64) if source == "bfloat16" else x
+    if source in FLOAT_TYPES:
+        # The largest/smallest float of the source dtype inside the target's range.
         np_src = "float32" if source == "bfloat16" else source
+        src = tf.cast(x, tf.float32) if source == "bfloat16" else x
         fhi = np.asarray(hi, np_src)
         if int(fhi) > hi:
             fhi = np.nextafter(fhi, np.asarray(0, np_src))
         flo = np.asarray(lo, np_src)
         if int(flo) < lo:
             flo = np.nextafter(flo, np.asarray(0, np_src))
-        src = tf.cast(x, tf.float32) if source == "bfloat16" else x
         clipped = tf.clip_by_value(src, tf.constant(flo, src.dtype), tf.constant(fhi, src.dtype))
         clipped = tf.where(tf.math.is_nan(src), tf.zeros_like(src), clipped)
         out = C.cast(clipped, target)

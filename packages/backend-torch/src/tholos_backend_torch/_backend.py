@@ -53,9 +53,7 @@ def _guard(name, fn):
             raise DtypeError(
                 f"ops.{name}: torch has no kernel for these inputs: {str(err).splitlines()[0]}",
                 expected=f"inputs of dtypes torch implements ops.{name} for",
-                received=", ".join(
-                    f"{type(a).__name__}{getattr(a, 'dtype', '')}" for a in args
-                ),
+                received=", ".join(f"{type(a).__name__}{getattr(a, 'dtype', '')}" for a in args),
                 hint="Cast to float32/int64 first.",
             ) from err
         except RuntimeError as err:

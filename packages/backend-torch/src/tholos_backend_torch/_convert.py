@@ -248,9 +248,12 @@ def _from_sequence(x, dt, device) -> Tensor:
     parts = [to_tensor(e) if type(e) not in _PY_SCALAR_TYPES else e for e in x]
     if not parts:
         return torch.zeros((0,), dtype=dt or TORCH_DTYPES[_dtypes._floatx], device=device)
-    target = dt or TORCH_DTYPES[
-        result_type(*(p if type(p) in _PY_SCALAR_TYPES else NAMES[p.dtype] for p in parts))
-    ]
+    target = (
+        dt
+        or TORCH_DTYPES[
+            result_type(*(p if type(p) in _PY_SCALAR_TYPES else NAMES[p.dtype] for p in parts))
+        ]
+    )
     dev = next((p.device for p in parts if isinstance(p, Tensor)), device)
     tensors = [
         to_tensor(p, target).to(dev) if not isinstance(p, Tensor) or p.dtype is not target else p

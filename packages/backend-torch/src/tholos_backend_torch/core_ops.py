@@ -106,7 +106,7 @@ def saturate_cast(x, dtype):
         out = torch.where(torch.isnan(xd), torch.zeros((), dtype=torch.float64), xd)
         out = torch.trunc(torch.clamp(out, float(lo), float(hi)))
         # float64 cannot hold int64/uint64 limits exactly: saturate those by comparison
-        res = out.to(torch.int64) if target is not torch.uint64 else out.to(torch.int64)
+        res = out.to(torch.int64)
         if target in (torch.int64, torch.uint64):
             res = torch.where(xd >= float(2**63), torch.tensor(2**63 - 1), res)
             res = torch.where(xd <= float(-(2**63)), torch.tensor(-(2**63)), res)

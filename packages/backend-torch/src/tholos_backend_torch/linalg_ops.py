@@ -129,8 +129,7 @@ def norm(x, ord=None, axis=None, keepdims=False):
         out = torch.linalg.vector_norm(a, 2 if ord is None else ord, dim=dim, keepdim=keepdims)
     else:
         dim = axis if axis is not None else (0, 1)
-        out = torch.linalg.matrix_norm(a, "fro" if ord is None else ord, dim=dim,
-                                       keepdim=keepdims)
+        out = torch.linalg.matrix_norm(a, "fro" if ord is None else ord, dim=dim, keepdim=keepdims)
     return cast(out, dt)
 
 

@@ -72,8 +72,12 @@ def segment_max(data, segment_ids, num_segments=None, sorted=False):
     ids, valid, n = _segment_ids(data, segment_ids, num_segments, "segment_max")
     dt = data.dtype
     work = wide(data) if dt is not torch.bool else data.to(torch.uint8)
-    out = torch.full((n + 1, *data.shape[1:]), _lowest(work.dtype) if dt is not torch.bool else 0,
-                     dtype=work.dtype, device=data.device)
+    out = torch.full(
+        (n + 1, *data.shape[1:]),
+        _lowest(work.dtype) if dt is not torch.bool else 0,
+        dtype=work.dtype,
+        device=data.device,
+    )
     index = torch.where(valid, ids, n).reshape(-1, *([1] * (data.ndim - 1))).expand(data.shape)
     out = out.scatter_reduce(0, index, work, reduce="amax", include_self=True)[:n]
     if dt is not work.dtype:
@@ -94,17 +98,26 @@ def top_k(x, k, sorted=True):
             expected=f"0 <= k <= {x.shape[-1] if x.ndim else 'n (x needs rank >= 1)'}",
             received=f"k={k}, x.shape={tuple(x.shape)}",
         )
-    key = x if x.dtype in FLOATS or (x.dtype in INTS and x.dtype not in (
-        torch.uint16, torch.uint32, torch.uint64)) else wide(x) if x.dtype is not torch.bool \
+    key = (
+        x
+        if x.dtype in FLOATS
+        or (x.dtype in INTS and x.dtype not in (torch.uint16, torch.uint32, torch.uint64))
+        else wide(x)
+        if x.dtype is not torch.bool
         else x.to(torch.uint8)
+    )
     if key.dtype in FLOATS:
-        neg = torch.where(torch.isnan(key), torch.full((), -float("inf"), dtype=key.dtype,
-                                                       device=key.device), -key)
+        neg = torch.where(
+            torch.isnan(key),
+            torch.full((), -float("inf"), dtype=key.dtype, device=key.device),
+            -key,
+        )
     else:
         neg = -key.to(torch.int64)
     order = torch.sort(neg, dim=-1, stable=True).indices[..., :k]
-    return torch.gather(x if x.dtype not in (torch.uint16, torch.uint32, torch.uint64)
-                        else wide(x), -1, order).to(x.dtype), order.to(torch.int32)
+    return torch.gather(
+        x if x.dtype not in (torch.uint16, torch.uint32, torch.uint64) else wide(x), -1, order
+    ).to(x.dtype), order.to(torch.int32)
 
 
 def logsumexp(x, axis=None, keepdims=False):

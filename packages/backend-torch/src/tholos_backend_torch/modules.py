@@ -56,11 +56,15 @@ class TorchModuleWrapper(Layer):
         names = []
         with name_scope(self.name):
             for pname, param in self.module.named_parameters():
-                v = Variable(param.detach(), trainable=param.requires_grad,
-                             name=pname.replace(".", "_"))
+                v = Variable(
+                    param.detach(), trainable=param.requires_grad, name=pname.replace(".", "_")
+                )
                 _adopt(v, param)
-                (self._trainable_variables if param.requires_grad
-                 else self._non_trainable_variables).append(v)
+                (
+                    self._trainable_variables
+                    if param.requires_grad
+                    else self._non_trainable_variables
+                ).append(v)
                 names.append((pname, v))
             for bname, buf in self.module.named_buffers():
                 v = Variable(buf, trainable=False, name=bname.replace(".", "_"))
@@ -171,8 +175,7 @@ class TorchModuleMixin(torch.nn.Module):
         self._buffers.clear()
         for v in self.variables:
             key = _safe(v.path)
-            target = self._parameters if isinstance(v._value, torch.nn.Parameter) else \
-                self._buffers
+            target = self._parameters if isinstance(v._value, torch.nn.Parameter) else self._buffers
             target[key] = v._value
 
     def named_parameters(self, *args: Any, **kwargs: Any):

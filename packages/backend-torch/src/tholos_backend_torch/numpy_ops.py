@@ -835,10 +835,12 @@ def _quantile(x, q, axis, method, keepdims, opname):
         )
     other_shape = [x.shape[a] for a in other]
     xt = x.permute(*other, *axes).reshape(*other_shape, n)
-    out = torch.quantile(xt.to(torch.float64) if dt in (torch.float16, torch.bfloat16) else xt,
-                         qt.to(xt.dtype if dt not in (torch.float16, torch.bfloat16)
-                               else torch.float64),
-                         dim=-1, interpolation=method)
+    out = torch.quantile(
+        xt.to(torch.float64) if dt in (torch.float16, torch.bfloat16) else xt,
+        qt.to(xt.dtype if dt not in (torch.float16, torch.bfloat16) else torch.float64),
+        dim=-1,
+        interpolation=method,
+    )
     if keepdims:
         keep = [1 if a in axes else d for a, d in enumerate(x.shape)]
         out = out.reshape(list(qt.shape) + keep)
@@ -917,8 +919,10 @@ def _mm(fn, a, b, dt):
     if dt is _BOOL:
         return fn(a.to(_I64), b.to(_I64)) > 0
     if dt in INTS and (dt in LIMITED or a.device.type != "cpu"):
-        return fn(wide(a).to(torch.float64 if a.device.type != "cpu" else _I64),
-                  wide(b).to(torch.float64 if a.device.type != "cpu" else _I64)).to(dt)
+        return fn(
+            wide(a).to(torch.float64 if a.device.type != "cpu" else _I64),
+            wide(b).to(torch.float64 if a.device.type != "cpu" else _I64),
+        ).to(dt)
     return fn(a, b)
 
 
@@ -1018,8 +1022,7 @@ def cross(x1, x2, axisa=-1, axisb=-1, axisc=-1, axis=None):
     b2 = b[..., 2] if b.shape[-1] == 3 else None
     x = (a1 * b2 if b2 is not None else 0) - (a2 * b1 if a2 is not None else 0)
     y = (a2 * b0 if a2 is not None else 0) - (a0 * b2 if b2 is not None else 0)
-    parts = torch.broadcast_tensors(*(p if isinstance(p, Tensor) else z * 0 + p
-                                      for p in (x, y, z)))
+    parts = torch.broadcast_tensors(*(p if isinstance(p, Tensor) else z * 0 + p for p in (x, y, z)))
     return cast(torch.stack(parts, dim=-1).movedim(-1, axisc), dt)
 
 
@@ -1144,10 +1147,11 @@ def arange(start, stop=None, step=1, dtype=None):
     n = builtins.max(0, _math.ceil((stop - start) / step))
     if dt in INTS or dt is _BOOL:
         if builtins.all(isinstance(v, (int, bool)) for v in (start, stop, step)):
-            out = torch.arange(start, start + n * step, step, dtype=_I64,
-                               device=_devices.CURRENT)[:n]
+            out = torch.arange(start, start + n * step, step, dtype=_I64, device=_devices.CURRENT)[
+                :n
+            ]
         else:
-            out = (start + torch.arange(n, dtype=torch.float64, device=_devices.CURRENT) * step)
+            out = start + torch.arange(n, dtype=torch.float64, device=_devices.CURRENT) * step
             out = out.to(_I64)
         return cast(out, dt)
     out = start + torch.arange(n, dtype=torch.float64, device=_devices.CURRENT) * step
@@ -1350,7 +1354,7 @@ def _cat_inputs(xs, opname):
 
 
 def concatenate(xs, axis=0):
-    xs, dt = _cat_inputs(xs, "concatenate")
+    xs, _dt = _cat_inputs(xs, "concatenate")
     if axis is None:
         xs, axis = [x.reshape(-1) for x in xs], 0
     if builtins.any(x.ndim == 0 for x in xs):
@@ -1367,7 +1371,7 @@ def append(x1, x2, axis=None):
 
 
 def stack(x, axis=0):
-    xs, dt = _cat_inputs(x, "stack")
+    xs, _dt = _cat_inputs(x, "stack")
     if len({tuple(v.shape) for v in xs}) > 1:
         raise OpInputError(
             "ops.stack: all tensors must have the same shape.",
@@ -1378,13 +1382,13 @@ def stack(x, axis=0):
 
 
 def hstack(xs):
-    xs, dt = _cat_inputs(xs, "hstack")
+    xs, _dt = _cat_inputs(xs, "hstack")
     xs = [x.reshape(1) if x.ndim == 0 else x for x in xs]
     return torch.cat(xs, dim=0 if xs[0].ndim == 1 else 1)
 
 
 def vstack(xs):
-    xs, dt = _cat_inputs(xs, "vstack")
+    xs, _dt = _cat_inputs(xs, "vstack")
     xs = [x.reshape(1, -1) if x.ndim < 2 else x for x in xs]
     return torch.cat(xs, dim=0)
 
@@ -1527,8 +1531,9 @@ def pad(x, pad_width, mode="constant", constant_values=None):
                         expected="a non-empty axis",
                         received=f"shape {tuple(x.shape)}",
                     )
-                index = np.pad(np.arange(x.shape[ax]), (int(before), int(after)),
-                               mode=_INDEX_MODES[mode])
+                index = np.pad(
+                    np.arange(x.shape[ax]), (int(before), int(after)), mode=_INDEX_MODES[mode]
+                )
                 out = torch.index_select(out, ax, torch.as_tensor(index, device=x.device))
         return out
     from tholos_backend_torch._reference import bridge
@@ -1749,7 +1754,7 @@ def searchsorted(sorted_sequence, values, side="left"):
 
 
 def isin(x1, x2, assume_unique=False, invert=False):
-    a, b, dt = _both(x1, x2)
+    a, b, _dt = _both(x1, x2)
     return torch.isin(wide(a), wide(b), assume_unique=assume_unique, invert=invert)
 
 

@@ -114,9 +114,11 @@ def uniform(shape, minval=0.0, maxval=1.0, dtype=None, seed=None):
     out = cast(lo + (hi - lo) * u, dt)
     hi_c = cast(torch.as_tensor(hi, dtype=w, device=dev), dt)
     lo_c = cast(torch.as_tensor(lo, dtype=w, device=dev), dt)
-    below = torch.nextafter(hi_c.to(w), torch.full_like(hi_c.to(w), -math.inf)).to(dt) \
-        if dt in (torch.float32, torch.float64) else torch.nextafter(
-            hi_c.float(), torch.full_like(hi_c.float(), -math.inf)).to(dt)
+    below = (
+        torch.nextafter(hi_c.to(w), torch.full_like(hi_c.to(w), -math.inf)).to(dt)
+        if dt in (torch.float32, torch.float64)
+        else torch.nextafter(hi_c.float(), torch.full_like(hi_c.float(), -math.inf)).to(dt)
+    )
     return torch.where((out >= hi_c) & (hi_c > lo_c), below, out)
 
 
@@ -173,12 +175,14 @@ def categorical(logits, num_samples, dtype="int32", seed=None):
     gen, dev = _generator(seed, "categorical", logits.device)
     lg = logits.to(torch.float64)
     batch, classes = lg.shape
-    u = torch.rand((batch, int(num_samples), classes), generator=gen, dtype=torch.float64,
-                   device=dev)
+    u = torch.rand(
+        (batch, int(num_samples), classes), generator=gen, dtype=torch.float64, device=dev
+    )
     noise = -torch.log(-torch.log(u.clamp_min(torch.finfo(torch.float64).tiny)))
     scores = lg[:, None, :] + noise
-    scores = torch.where(torch.isnan(scores), torch.full((), -math.inf, dtype=scores.dtype,
-                                                         device=dev), scores)
+    scores = torch.where(
+        torch.isnan(scores), torch.full((), -math.inf, dtype=scores.dtype, device=dev), scores
+    )
     return cast(torch.argmax(scores, dim=-1), TORCH_DTYPES[standardize_dtype(dtype)])
 
 
@@ -209,8 +213,7 @@ def dropout(inputs, rate, noise_shape=None, seed=None):
     if rate == 1.0:
         return x * torch.zeros(mask_shape, dtype=x.dtype, device=dev)
     keep = torch.rand(mask_shape, generator=gen, dtype=torch.float32, device=dev) >= rate
-    return torch.where(keep, x * (1.0 / (1.0 - rate)), torch.zeros((), dtype=x.dtype,
-                                                                   device=dev))
+    return torch.where(keep, x * (1.0 / (1.0 - rate)), torch.zeros((), dtype=x.dtype, device=dev))
 
 
 def shuffle(x, axis=0, seed=None):

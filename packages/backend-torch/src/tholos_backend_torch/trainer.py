@@ -103,6 +103,9 @@ def compile_step(step_fn: Callable[[Any], Any], *, kind: str, jit_compile: bool,
 
 _SUPPORTS: bool | None = None
 
+JIT_BY_DEFAULT = False
+"""``jit_compile="auto"`` runs eagerly (as native PyTorch does); ``True`` uses torch.compile."""
+
 
 def supports_jit() -> bool:
     """Whether ``torch.compile`` can run here: dynamo is supported on this Python and a C++

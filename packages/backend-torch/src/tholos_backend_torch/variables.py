@@ -66,11 +66,14 @@ class Variable(_BaseVariable):
     # torch interop --------------------------------------------------------------------------
     def __torch_function__(self, func, types, args=(), kwargs=None):
         """Let torch functions accept tholos Variables (``torch.sum(variable)``)."""
+
         def unwrap(x):
             return x.value if isinstance(x, _BaseVariable) else x
 
-        args = [unwrap(a) if not isinstance(a, (list, tuple)) else type(a)(unwrap(b) for b in a)
-                for a in args]
+        args = [
+            unwrap(a) if not isinstance(a, (list, tuple)) else type(a)(unwrap(b) for b in a)
+            for a in args
+        ]
         kwargs = {k: unwrap(v) for k, v in (kwargs or {}).items()}
         return func(*args, **kwargs)
 

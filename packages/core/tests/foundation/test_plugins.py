@@ -182,10 +182,27 @@ def test_selection_precedence_env_then_config_file(tiny_site):
 
 
 def test_default_preference_skips_broken_and_prefers_priority(tiny_site):
-    # numpy (priority 0) beats tiny (third-party default -10); broken/invalid ones are skipped.
-    result = run_with_tiny(tiny_site, "import tholos; print(tholos.backend.backend())")
+    # The highest-priority backend that loads wins: torch (10) when installed, else numpy (0);
+    # tiny (third-party default -10) never, and broken/invalid plugins are skipped.
+    result = run_with_tiny(
+        tiny_site,
+        """
+        import tholos
+        from tholos.backend._discovery import REGISTRY
+        loadable = []
+        for info in REGISTRY.infos().values():
+            try:
+                REGISTRY.get(info.name)
+                loadable.append((info.spec.priority, info.name))
+            except Exception:
+                pass
+        print(tholos.backend.backend(), max(loadable)[1])
+        """,
+    )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "numpy"
+    chosen, best = result.stdout.split()
+    assert chosen == best
+    assert chosen not in ("tiny", "tiny_broken", "tiny_incomplete")
 
 
 def test_selecting_unknown_backend_error_lists_installed(tiny_site):

@@ -206,6 +206,8 @@ def _download(origin: str, tmp, fname: str, dest: Path, file_hash: str | None, v
             reason = f"HTTP {err.code} {err.reason}"
         raise _offline_error(fname, origin, dest, reason, file_hash) from err
     with response:
+        if verbose:  # only once connected: an offline attempt prints nothing but the error
+            print(f"Downloading data from {origin}", file=sys.stdout, flush=True)
         length = response.headers.get("Content-Length")
         total = int(length) if length and length.isdigit() else None
         bar = Progbar(total, unit_name="byte") if verbose else None
@@ -237,7 +239,6 @@ def _fetch_to(dest: Path, origin: str, fname: str, file_hash: str | None, algo: 
     if "://" not in origin:
         raise ValueError(f"get_file: origin must be a URL; received {origin!r}.")
     verbose = True
-    print(f"Downloading data from {origin}", file=sys.stdout, flush=True)
     fd, tmp_name = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".part")
     try:
         with os.fdopen(fd, "wb") as tmp:

@@ -37,9 +37,13 @@ def drop_long(maxlen: int, seqs: list[list[int]], labels) -> tuple[list[list[int
 def cap_vocabulary(
     seqs: list[list[int]], num_words: int | None, skip_top: int, oov_char: int | None
 ) -> list[list[int]]:
-    """Replace (or drop, when ``oov_char`` is None) indices outside ``[skip_top, num_words)``."""
+    """Replace (or drop, when ``oov_char`` is None) indices outside ``[skip_top, num_words)``.
+
+    ``num_words=None`` keeps every word, as documented (Keras' loaders use the largest index
+    as the exclusive bound there, which turns the rarest word into ``oov_char``).
+    """
     if not num_words:
-        num_words = max((max(s) for s in seqs if s), default=0)
+        num_words = max((max(s) for s in seqs if s), default=0) + 1
     if oov_char is not None:
         return [[w if skip_top <= w < num_words else oov_char for w in s] for s in seqs]
     return [[w for w in s if skip_top <= w < num_words] for s in seqs]

@@ -12,10 +12,14 @@ from tholos.datasets._download import fetch
 from tholos.datasets._npz import load_npz
 
 
-def split(x: np.ndarray, y: np.ndarray, test_split: float, seed: int, name: str):
-    """Shuffle with ``RandomState(seed)`` and cut off the last ``test_split`` fraction."""
+def check_test_split(test_split: float, name: str) -> None:
     if not 0 <= test_split < 1:
         raise ValueError(f"{name}: test_split must be in [0, 1); received {test_split!r}.")
+
+
+def split(x: np.ndarray, y: np.ndarray, test_split: float, seed: int, name: str):
+    """Shuffle with ``RandomState(seed)`` and cut off the last ``test_split`` fraction."""
+    check_test_split(test_split, name)
     order = np.arange(len(x))
     np.random.RandomState(seed).shuffle(order)
     x, y = x[order], y[order]
@@ -38,5 +42,6 @@ def load_data(path: str = "boston_housing.npz", test_split: float = 0.2, seed: i
 
         (x_train, y_train), _ = tholos.datasets.boston_housing.load_data()
     """
+    check_test_split(test_split, "boston_housing.load_data")
     arrays = load_npz(fetch("boston_housing.npz", path))
     return split(arrays["x"], arrays["y"], test_split, seed, "boston_housing.load_data")

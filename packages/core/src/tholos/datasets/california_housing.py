@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tholos.datasets._download import fetch
 from tholos.datasets._npz import load_npz
-from tholos.datasets.boston_housing import split
+from tholos.datasets.boston_housing import check_test_split, split
 
 
 def load_data(
@@ -33,10 +33,7 @@ def load_data(
             "california_housing.load_data: version must be 'small' or 'large'; "
             f"received {version!r}."
         )
-    if not 0 <= test_split < 1:
-        raise ValueError(
-            f"california_housing.load_data: test_split must be in [0, 1); received {test_split!r}."
-        )
+    check_test_split(test_split, "california_housing.load_data")
     arrays = load_npz(fetch("california_housing.npz", path))
     x, y = arrays["x"], arrays["y"]
     if version == "small":

@@ -22,7 +22,7 @@ _MODULE = "tholos.optimizers"
 
 def _step(optimizer: Optimizer, dtype: str) -> Any:
     """The 1-based number of the step being taken, in ``dtype``."""
-    return ops.cast(optimizer.iterations.value + 1, dtype)
+    return ops.cast(optimizer._update_count() + 1, dtype)
 
 
 @register_builtin(_MODULE)

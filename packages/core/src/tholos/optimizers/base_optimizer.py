@@ -210,9 +210,19 @@ class Optimizer:
         return list(self._variables)
 
     @property
-    def iterations(self) -> Variable:
-        """The number of ``apply`` calls so far (an int64 variable)."""
+    def iterations(self) -> Any:
+        """The number of ``apply`` calls so far (an int64 variable). With
+        ``gradient_accumulation_steps``, as in Keras 3, the number of updates actually applied
+        (calls // gradient_accumulation_steps, a tensor); schedules still see every call."""
+        if self.gradient_accumulation_steps:
+            return self._update_count()
         return self._iterations
+
+    def _update_count(self) -> Any:
+        """``iterations`` as a tensor: what bias corrections and the EMA count."""
+        if self.gradient_accumulation_steps:
+            return ops.floor_divide(self._iterations.value, self.gradient_accumulation_steps)
+        return self._iterations.value
 
     def add_variable(
         self,
@@ -469,7 +479,7 @@ class Optimizer:
             self._update_model_variables_moving_average(self._trainable_variables)
             if self.ema_overwrite_frequency:
                 overwrite = ops.equal(
-                    ops.mod(self._iterations.value + 1, self.ema_overwrite_frequency), 0
+                    ops.mod(self._update_count() + 1, self.ema_overwrite_frequency), 0
                 )
                 for v, avg in zip(self._trainable_variables, self._model_variables_moving_average):
                     if avg is not None:
@@ -511,7 +521,7 @@ class Optimizer:
 
     # -- EMA ---------------------------------------------------------------------------------------
     def _update_model_variables_moving_average(self, variables: list[Variable]) -> None:
-        not_first = ops.not_equal(self._iterations.value, 0)
+        not_first = ops.not_equal(self._update_count(), 0)
         for v, avg in zip(variables, self._model_variables_moving_average):
             if avg is None:
                 continue

@@ -101,7 +101,7 @@ class Adafactor(Optimizer):
         dtype = variable.dtype
         lr = ops.cast(learning_rate, dtype)
         g = ops.cast(gradient, dtype)
-        t = ops.cast(self.iterations.value + 1, dtype)
+        t = ops.cast(self._update_count() + 1, dtype)
         inv_sqrt_t = 1.0 / ops.sqrt(t)
         if self.relative_step and not callable(self._learning_rate):
             lr = ops.minimum(lr, inv_sqrt_t)
@@ -375,7 +375,7 @@ class Lamb(Optimizer):
         dtype = variable.dtype
         lr = ops.cast(learning_rate, dtype)
         g = ops.cast(gradient, dtype)
-        t = ops.cast(self.iterations.value + 1, dtype)
+        t = ops.cast(self._update_count() + 1, dtype)
         b1_power = ops.power(ops.cast(self.beta_1, dtype), t)
         b2_power = ops.power(ops.cast(self.beta_2, dtype), t)
         i = self._get_variable_index(variable)

@@ -109,6 +109,17 @@ def standard_normal(seed, shape, dtype="float32"):
     return ops.multiply(ops.erfinv(u), math.sqrt(2.0))
 
 
+def box_muller_normal(seed, shape, cdt="float32"):
+    """``sqrt(-2 log u1) * cos(2 pi u2)``: standard normals from ``log``/``cos`` only (cheap on
+    every backend); used inside the gamma sampler."""
+    ops = _ops()
+    k1, k2 = threefry.split_list(seed, 2)
+    u1 = uniform(shape, _TINY[cdt], 1.0, cdt, k1)
+    u2 = unit_uniform(k2, shape, cdt)
+    radius = ops.sqrt(ops.multiply(ops.log(u1), -2.0))
+    return ops.multiply(radius, ops.cos(ops.multiply(u2, 2.0 * math.pi)))
+
+
 def normal(shape, mean=0.0, stddev=1.0, dtype="float32", seed=None):
     ops = _ops()
     z = standard_normal(seed, shape, dtype)
@@ -165,7 +176,8 @@ def randint(shape, minval, maxval, dtype="int32", seed=None):
 
 
 def categorical(logits, num_samples, dtype="int32", seed=None):
-    """Gumbel-max: ``argmax(logits + g)``, ``g = -log(-log(u))`` per (row, sample, class)."""
+    """Gumbel-max: ``argmax(logits + g)``, ``g = -log(-log(u))`` per (row, sample, class),
+    in float32. Backends agree except where two scores tie to within an ulp of ``log``."""
     ops = _ops()
     logits = ops.convert_to_tensor(logits)
     if len(ops.shape(logits)) != 2:
@@ -174,8 +186,9 @@ def categorical(logits, num_samples, dtype="int32", seed=None):
             expected="shape (batch, classes)",
             received=f"shape {ops.shape(logits)}",
         )
-    ldt = ops.dtype(logits)
-    cdt = "float64" if ldt == "float64" else "float32"
+    # The noise is float32 whatever the logits' dtype, so a float64 array (NumPy's default)
+    # gives the same draws on backends without float64.
+    cdt = "float32"
     logits = ops.cast(logits, cdt)
     batch, classes = ops.shape(logits)
     u = uniform((batch, int(num_samples), classes), _TINY[cdt], 1.0, cdt, seed)
@@ -283,7 +296,7 @@ def standard_gamma(seed, shape, alpha, cdt):
     d = ops.subtract(a, 1.0 / 3.0)
     c = ops.divide(1.0, ops.sqrt(ops.multiply(d, 9.0)))
     cand = (*shape, GAMMA_CANDIDATES)
-    z = standard_normal(k_norm, cand, cdt)
+    z = box_muller_normal(k_norm, cand, cdt)
     u = uniform(cand, _TINY[cdt], 1.0, cdt, k_unif)
     d_, c_ = ops.expand_dims(d, -1), ops.expand_dims(c, -1)
     t = ops.add(1.0, ops.multiply(c_, z))
@@ -419,12 +432,14 @@ def binomial(shape, counts, probabilities, dtype="float32", seed=None):
     prob = ops.broadcast_to(ops.cast(probabilities, cdt), shape)
     flip = ops.greater(prob, 0.5)
     p = ops.where(flip, ops.subtract(1.0, prob), prob)
+    degenerate = ops.less_equal(p, 0.0)
+    p = ops.where(degenerate, 0.5, p)  # masked below; keeps the samplers finite
     k_small, k_large = threefry.split_list(seed, 2)
     if static:
         pp = min(float(probabilities), 1.0 - float(probabilities))
         mean = round(counts) * pp
         use_small = mean < 10.0
-        waits = min(BINOMIAL_WAITS, int(round(counts)) + 1) if use_small else 0
+        waits = min(BINOMIAL_WAITS, round(counts) + 1) if use_small else 0
     if not static or use_small:
         small = _binomial_inversion(k_small, shape, n, p, cdt,
                                     waits if static else BINOMIAL_WAITS)
@@ -434,7 +449,7 @@ def binomial(shape, counts, probabilities, dtype="float32", seed=None):
         x = small if use_small else large
     else:
         x = ops.where(ops.less(ops.multiply(n, p), 10.0), small, large)
-    x = ops.where(ops.less_equal(p, 0.0), 0.0, x)
+    x = ops.where(degenerate, 0.0, x)
     x = ops.where(flip, ops.subtract(n, x), x)
     return ops.cast(x, dtype)
 

@@ -230,8 +230,9 @@ class Trainer:
             )
         if run_eagerly:
             return False
+        hooks = _hooks()
         try:
-            supported = bool(_hooks().supports_jit())
+            supported = bool(hooks.supports_jit())
         except Exception:
             supported = False
         if jit_compile is True and not supported:
@@ -239,7 +240,9 @@ class Trainer:
                 "jit_compile=True, but the active backend cannot compile steps; running eagerly.",
                 stacklevel=3,
             )
-        return supported and jit_compile in (True, "auto")
+        if jit_compile == "auto":
+            return supported and bool(getattr(hooks, "JIT_BY_DEFAULT", True))
+        return supported and jit_compile is True
 
     def get_compile_config(self) -> dict[str, Any] | None:
         """The arguments ``compile`` was called with (``None`` if not compiled)."""

@@ -61,7 +61,12 @@ class TrainerHooks(Protocol):
         ...
 
     def supports_jit(self) -> bool:
-        """Whether :meth:`compile_step` can compile (what ``jit_compile="auto"`` resolves to)."""
+        """Whether :meth:`compile_step` can compile here.
+
+        ``jit_compile="auto"`` compiles when this is true, unless the backend sets the optional
+        attribute ``JIT_BY_DEFAULT = False`` (PyTorch: its eager mode is the native fast path,
+        ``torch.compile`` only on ``jit_compile=True``).
+        """
         ...
 
 

@@ -1,0 +1,4 @@
+"""The conformance suite's coverage tests, collected from the installed package so that
+`pytest conformance/tests --tholos-backend NAME` runs the whole suite against NAME."""
+
+from tholos_conformance.suite.test_coverage import *  # noqa: F403
