@@ -156,6 +156,8 @@ def to_numpy(tree: Any) -> Any:
             return np.asarray(leaf)
         if leaf is None or isinstance(leaf, (bool, int, float, str, complex)):
             return leaf
+        if getattr(leaf, "dtype", None) is not None and dtype_of(leaf) == "bfloat16":
+            leaf = ops.cast(leaf, "float32")  # NumPy has no bfloat16; float32 holds it exactly
         return np.asarray(ops.convert_to_numpy(leaf))
 
     return tree_map(convert, tree)

@@ -99,3 +99,30 @@ def test_element_count_must_match_shape():
     assert bad != good
     with pytest.raises(UnsafeDataError, match="element count"):
         decode_object_array(bad)
+
+
+def _py2_array_stream(dtype_name: bytes, order: bytes, data_ops: bytes, n: int) -> bytes:
+    """A payload as Python 2's NumPy wrote it: GLOBAL names, SHORT_BINSTRING text."""
+    return (
+        b"\x80\x02"
+        b"cnumpy.core.multiarray\n_reconstruct\nq\x01"
+        b"cnumpy\nndarray\nq\x02"
+        b"K\x00\x85U\x01b\x87R"
+        b"(K\x01"
+        + b"K" + bytes([n]) + b"\x85"
+        + b"cnumpy\ndtype\nq\x03U" + bytes([len(dtype_name)]) + dtype_name + b"K\x00K\x01\x87R"
+        + b"(K\x03U\x01" + order + b"NNNJ\xff\xff\xff\xffJ\xff\xff\xff\xffK\x00tb"
+        + b"\x89" + data_ops + b"tb."
+    )  # fmt: skip
+
+
+def test_python2_style_streams():
+    raw = np.array([1, -2, 300], dtype=">i4").tobytes()
+    stream = _py2_array_stream(b"i4", b">", b"U" + bytes([len(raw)]) + raw, 3)
+    got = decode_object_array(stream)
+    assert got.dtype == np.dtype(">i4")
+    np.testing.assert_array_equal(got, [1, -2, 300])
+    lists = b"](K\x01K\x02e](M\x2c\x01e]"  # [1, 2], [300], []
+    stream = _py2_array_stream(b"O8", b"|", b"(" + lists + b"l", 3)
+    got = decode_object_array(stream)
+    assert got.dtype == object and list(got) == [[1, 2], [300], []]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tarfile
 
 import numpy as np
 
@@ -14,6 +13,8 @@ PIXELS = 3 * 32 * 32
 
 def read_members(tar_path: str | os.PathLike, names: list[str]) -> dict[str, bytes]:
     """The bytes of the members whose base names are ``names`` (any folder inside the tar)."""
+    import tarfile
+
     wanted, found = set(names), {}
     with tarfile.open(tar_path, "r:*") as archive:
         for member in archive:

@@ -20,11 +20,9 @@ from __future__ import annotations
 import io
 import os
 import struct
-import zipfile
 from typing import Any
 
 import numpy as np
-from numpy.lib import format as npy_format
 
 from tholos.errors import TholosError
 
@@ -329,6 +327,8 @@ def decode_object_array(payload: bytes) -> Any:
 
 
 def _read_member(raw: io.BufferedIOBase | Any, name: str) -> np.ndarray:
+    from numpy.lib import format as npy_format
+
     version = npy_format.read_magic(raw)
     if version == (1, 0):
         shape, fortran, dtype = npy_format.read_array_header_1_0(raw)
@@ -349,6 +349,8 @@ def _read_member(raw: io.BufferedIOBase | Any, name: str) -> np.ndarray:
 
 def load_npz(path: str | os.PathLike | io.IOBase) -> dict[str, np.ndarray]:
     """All arrays of an ``.npz`` file as a dict (object arrays via the safe decoder)."""
+    import zipfile
+
     if isinstance(path, io.IOBase):
         path.seek(0)
     out: dict[str, np.ndarray] = {}
