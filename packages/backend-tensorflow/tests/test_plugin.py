@@ -1,14 +1,13 @@
-"""The tensorflow plugin: discoverable, light to import, clear about what it cannot do yet."""
+"""The tensorflow plugin: discoverable, light to import, loads and validates."""
 
 import importlib.metadata
-import importlib.util
 import subprocess
 import sys
 
 import pytest
+from conftest import HAVE_TF
 
 from tholos.backend._discovery import Registry
-from tholos.errors import BackendLoadError
 
 
 def test_entry_point_is_declared():
@@ -18,20 +17,20 @@ def test_entry_point_is_declared():
 
 
 def test_entry_point_module_does_not_import_tensorflow():
-    code = "import sys, tholos_backend_tensorflow.plugin; print('tensorflow' in sys.modules)"
+    code = (
+        "import sys, tholos, tholos_backend_tensorflow.plugin; print('tensorflow' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 
 
-def test_loading_reports_what_to_do():
+@pytest.mark.skipif(not HAVE_TF, reason="tensorflow is not installed")
+def test_loads_and_validates_with_no_declared_gaps():
     registry = Registry()
     info = registry.infos()["tensorflow"]
-    assert info.spec.priority > 0 and info.spec.install_hint == 'pip install "tholos[tensorflow]"'
-    with pytest.raises(BackendLoadError) as err:
-        registry.get("tensorflow")
-    message = str(err.value)
-    if importlib.util.find_spec("tensorflow") is None:
-        assert 'pip install "tholos[tensorflow]"' in message
-    else:
-        assert "does not implement the contract yet" in message
-    assert registry.infos()["tensorflow"].status == "broken"
+    assert info.spec.priority == 20 and info.spec.install_hint == 'pip install "tholos[tensorflow]"'
+    loaded = registry.get("tensorflow")
+    assert registry.infos()["tensorflow"].status == "loaded"
+    assert loaded.name == "tensorflow"
+    assert dict(loaded.unsupported) == {}
+    assert loaded.trainer.supports_jit() is True

@@ -389,6 +389,11 @@ def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
     return carry, _stack_tree(ys)
 
 
+def _reverse(a, axis):
+    """``a`` reversed along ``axis`` by slicing (autograd has no VJP for flip)."""
+    return a[(builtins.slice(None),) * axis + (builtins.slice(None, None, -1),)]
+
+
 def associative_scan(f, elems, reverse=False, axis=0):
     elems = tree.map_structure(convert_to_tensor, elems)
     leaves = tree.flatten(elems)
@@ -417,7 +422,7 @@ def associative_scan(f, elems, reverse=False, axis=0):
         return a[tuple(index)]
 
     if reverse:
-        leaves = [anp.flip(a, ax) for a in leaves]
+        leaves = [_reverse(a, ax) for a in leaves]
     # Hillis-Steele: log2(n) vectorised calls to f.
     shift = 1
     while shift < n:
@@ -430,7 +435,7 @@ def associative_scan(f, elems, reverse=False, axis=0):
         ]
         shift *= 2
     if reverse:
-        leaves = [anp.flip(a, ax) for a in leaves]
+        leaves = [_reverse(a, ax) for a in leaves]
     return tree.pack_sequence_as(elems, leaves)
 
 

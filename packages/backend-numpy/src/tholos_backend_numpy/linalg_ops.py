@@ -165,8 +165,46 @@ def norm(x, ord=None, axis=None, keepdims=False):
         else:
             out = anp.sum(absx**ord, axis=ax, keepdims=keepdims) ** (1.0 / ord)
         return cast(out, dtype)
-    out = anp.linalg.norm(a, ord=ord, axis=axis, keepdims=keepdims)
+    # Computed without keepdims (autograd's norm VJP ignores it), the kept axes put back after.
+    if vector:
+        ax = axis[0] % nd if axis is not None else None
+        out = anp.linalg.norm(a, axis=ax)  # an int axis: autograd treats tuples as matrices
+        reduced = (ax,) if ax is not None else tuple(range(nd))
+    elif axis is None and nd != 2:  # ord is None: the 2-norm of the flattened tensor
+        out = anp.linalg.norm(a)
+        reduced = tuple(range(nd))
+    else:
+        rows, cols = (0, 1) if axis is None else (axis[0] % nd, axis[1] % nd)
+        if rows == cols:
+            raise OpInputError(
+                "ops.norm: the two axes of a matrix norm must differ.",
+                expected="two different axes",
+                received=f"axis={axis}",
+            )
+        out = _matrix_norm(a, ord, rows, cols)
+        reduced = (rows, cols)
+    if keepdims:
+        shape = [1 if i in reduced else n for i, n in enumerate(anp.shape(a))]
+        out = anp.reshape(out, shape)
     return cast(out, dtype)
+
+
+def _matrix_norm(a, ord, rows, cols):
+    """Matrix norm of ``a`` over axes ``(rows, cols)`` (both removed), differentiable for
+    every order: induced 1/inf norms by reductions, 2/-2/nuc by singular values."""
+    if ord in (None, "fro"):
+        return anp.linalg.norm(a, axis=(rows, cols))
+    if ord in (1, -1, onp.inf, -onp.inf):
+        # ord 1: the largest column sum |a_ij| over i; ord inf: the largest row sum.
+        first, second = (rows, cols) if ord in (1, -1) else (cols, rows)
+        sums = anp.sum(anp.abs(a), axis=first, keepdims=True)
+        pick = anp.max if ord > 0 else anp.min
+        return anp.squeeze(pick(sums, axis=second, keepdims=True), axis=(rows, cols))
+    moved = anp.moveaxis(a, (rows, cols), (-2, -1))
+    singular = anp.linalg.svd(moved, compute_uv=False)
+    if ord == "nuc":
+        return anp.sum(singular, axis=-1)
+    return anp.max(singular, axis=-1) if ord == 2 else anp.min(singular, axis=-1)
 
 
 @primitive

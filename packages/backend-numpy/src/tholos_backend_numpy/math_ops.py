@@ -200,7 +200,8 @@ def extract_sequences(x, sequence_length, sequence_stride):
 # ----------------------------------------------------------------------------- FFT
 
 
-def _complex_pair(x, what):
+def _real_pair(x, what):
+    """The (real, imag) parts cast to their compute dtype, and the result dtype."""
     if not isinstance(x, (tuple, list)) or len(x) != 2:
         raise OpInputError(
             f"ops.{what}: the input must be a (real, imag) pair.",
@@ -225,7 +226,12 @@ def _complex_pair(x, what):
 
     dtype = result_type(*names)
     compute = "float32" if dtype in ("float16", "bfloat16", "float32") else "float64"
-    return cast(real, compute) + 1j * cast(imag, compute), dtype
+    return cast(real, compute), cast(imag, compute), dtype
+
+
+def _complex_pair(x, what):
+    real, imag, dtype = _real_pair(x, what)
+    return real + 1j * imag, dtype
 
 
 def _split(z, dtype):
@@ -259,18 +265,89 @@ def ifft2(x):
     return _split(anp.fft.ifft2(z, axes=(-2, -1)), dtype)
 
 
+# Real FFTs as primitives on real parts (autograd's own VJPs reject odd lengths). With
+# m = n // 2 + 1 bins and t_jk = 2 pi j k / n:
+#   rfft:  Re Y_k = sum_j x_j cos t_jk,  Im Y_k = -sum_j x_j sin t_jk
+#   irfft: x_j = (1/n) sum_{k<m} w_k (Re Z_k cos t_jk - Im Z_k sin t_jk), w_0 = 1, w_k = 2,
+#          and w_{n/2} = 1 for even n.
+# Each VJP is therefore the other transform, up to the weights w_k / n.
+
+
+def _fit_last(a, size):
+    """``a`` cropped or zero-padded along its last axis to ``size``."""
+    have = a.shape[-1]
+    if have >= size:
+        return a[..., :size]
+    pad = onp.zeros((*a.shape[:-1], size - have), a.dtype)
+    return onp.concatenate([a, pad], axis=-1)
+
+
+def _irfft_weights(n, dtype):
+    m = n // 2 + 1
+    w = onp.full(m, 2.0, dtype)
+    w[0] = 1.0
+    if n % 2 == 0:
+        w[-1] = 1.0
+    return w
+
+
+@primitive
+def _rfft_parts(x, n):
+    """``rfft(x, n)`` as real and imaginary parts stacked on a new last axis."""
+    y = onp.fft.rfft(x, n=n, axis=-1)
+    return onp.stack([y.real, y.imag], axis=-1).astype(x.dtype, copy=False)
+
+
+def _rfft_parts_vjp(ans, x, n):
+    def vjp(g):
+        spectrum = _fit_last(g[..., 0] + 1j * g[..., 1], n)
+        dx = (onp.fft.ifft(spectrum, axis=-1) * n).real
+        return _fit_last(dx, x.shape[-1]).astype(x.dtype, copy=False)
+
+    return vjp
+
+
+defvjp(_rfft_parts, _rfft_parts_vjp)
+
+
+@primitive
+def _irfft_parts(real, imag, n):
+    return onp.fft.irfft(real + 1j * imag, n=n, axis=-1).astype(real.dtype, copy=False)
+
+
+def _irfft_parts_vjp(part):
+    def make(ans, real, imag, n):
+        def vjp(g):
+            spectrum = onp.fft.rfft(g, axis=-1) * (_irfft_weights(n, real.dtype) / n)
+            out = spectrum.real if part == 0 else spectrum.imag
+            return _fit_last(out, real.shape[-1]).astype(real.dtype, copy=False)
+
+        return vjp
+
+    return make
+
+
+defvjp(_irfft_parts, _irfft_parts_vjp(0), _irfft_parts_vjp(1))
+
+
+def _rfft(x, n):
+    parts = _rfft_parts(x, n)
+    return parts[..., 0], parts[..., 1]
+
+
 def rfft(x, fft_length=None):
     x, dtype = _float_input(x)
     _min_rank(x, 1, "rfft")
     n = anp.shape(x)[-1] if fft_length is None else int(fft_length)
-    return _split(anp.fft.rfft(x, n=n, axis=-1), dtype)
+    re, im = _rfft(x, n)
+    return cast(re, dtype), cast(im, dtype)
 
 
 def irfft(x, fft_length=None):
-    z, dtype = _complex_pair(x, "irfft")
-    _min_rank(z, 1, "irfft")
-    n = 2 * (anp.shape(z)[-1] - 1) if fft_length is None else int(fft_length)
-    return cast(anp.fft.irfft(z, n=n, axis=-1), dtype)
+    real, imag, dtype = _real_pair(x, "irfft")
+    _min_rank(real, 1, "irfft")
+    n = 2 * (anp.shape(real)[-1] - 1) if fft_length is None else int(fft_length)
+    return cast(_irfft_parts(real, imag, n), dtype)
 
 
 # ----------------------------------------------------------------------------- STFT
@@ -335,16 +412,17 @@ def stft(x, sequence_length, sequence_stride, fft_length, window="hann", center=
             received=f"{anp.shape(x)[-1]} samples",
         )
     frames = extract_sequences(x, nfft, stride) * win
-    return _split(anp.fft.rfft(frames, n=nfft, axis=-1), dtype)
+    re, im = _rfft(frames, nfft)
+    return cast(re, dtype), cast(im, dtype)
 
 
 def istft(x, sequence_length, sequence_stride, fft_length, length=None, window="hann", center=True):
-    z, dtype = _complex_pair(x, "istft")
-    _min_rank(z, 2, "istft")
+    real, imag, dtype = _real_pair(x, "istft")
+    _min_rank(real, 2, "istft")
     compute = "float64" if dtype == "float64" else "float32"
     seq, stride, nfft = int(sequence_length), int(sequence_stride), int(fft_length)
     win = _window(window, seq, nfft, compute, "istft")
-    frames = anp.fft.irfft(z, n=nfft, axis=-1) * win  # (..., T, nfft)
+    frames = _irfft_parts(real, imag, nfft) * win  # (..., T, nfft)
     t = anp.shape(frames)[-2]
     total = nfft + stride * (t - 1)
     # Overlap-add as one matrix product: (..., T*nfft) @ (T*nfft, total) is wasteful for long

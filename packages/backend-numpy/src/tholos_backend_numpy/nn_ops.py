@@ -246,8 +246,9 @@ def glu(x, axis=-1):
             received=f"shape {x.shape}, axis {axis}",
         )
     half = x.shape[axis] // 2
-    first = anp.take(x, np.arange(half), axis=axis)
-    second = anp.take(x, np.arange(half, 2 * half), axis=axis)
+    lead = (slice(None),) * axis  # basic slicing: differentiable (autograd has no VJP for take)
+    first = x[lead + (slice(0, half),)]
+    second = x[lead + (slice(half, 2 * half),)]
     return first * sigmoid(second)
 
 
@@ -844,14 +845,11 @@ def ctc_decode(
     merge_repeated=True,
     mask_index=0,
 ):
-    if strategy != "greedy":
-        from tholos.errors import UnsupportedOpError
-
-        raise UnsupportedOpError(
-            f"ops.ctc_decode: strategy={strategy!r} is not implemented by the numpy backend.",
-            expected='strategy="greedy"',
+    if strategy not in ("greedy", "beam_search"):
+        raise OpInputError(
+            "ops.ctc_decode: unknown decoding strategy.",
+            expected='"greedy" or "beam_search"',
             received=repr(strategy),
-            hint="Use the greedy strategy, or a backend that provides beam search.",
         )
     x = _float(np.asarray(getval(to_array(inputs))))
     lengths = np.asarray(getval(to_array(sequence_lengths))).astype("int64").reshape(-1)
@@ -863,6 +861,8 @@ def ctc_decode(
         )
     batch, steps, _ = x.shape
     blank = int(mask_index) if mask_index is not None else x.shape[-1] - 1
+    if strategy == "beam_search":
+        return _ctc_beam_search(x, lengths, int(beam_width), int(top_paths), merge_repeated, blank)
     best = np.argmax(x, axis=-1)
     score = np.max(x, axis=-1)
     valid = np.arange(steps)[None, :] < lengths[:, None]
@@ -879,6 +879,128 @@ def ctc_decode(
         decoded[b, : kept.size] = kept
     log_probs = -np.sum(score, axis=1, keepdims=True)
     return decoded[None], log_probs.astype(x.dtype)
+
+
+class _PrefixIds:
+    """Content-addressed ids of label prefixes (a trie): equal prefixes get equal ids, so
+    beams are compared by id, never label by label. Sequence ``b``'s empty prefix is ``b``."""
+
+    def __init__(self, batch: int):
+        self._children: dict[tuple[int, int], int] = {}
+        self._next = batch
+
+    def child(self, parents, labels):
+        out = np.empty(len(parents), np.int64)
+        for i, key in enumerate(zip(parents.tolist(), labels.tolist())):
+            node = self._children.get(key)
+            if node is None:
+                node = self._children[key] = self._next
+                self._next += 1
+            out[i] = node
+        return out
+
+
+def _ctc_beam_search(x, lengths, beam_width, top_paths, merge_repeated, blank):
+    """CTC prefix beam search, vectorised over the batch (a loop over time only).
+
+    Each beam is a distinct label prefix with two log-probabilities: of the alignments
+    ending in a blank (``pb``) and ending in a label (``pnb``); its score is their
+    log-sum-exp. Per step, a prefix either stays (a blank, or a repeat of its last label
+    that merges) or grows by one label; a grown prefix that equals a prefix already in the
+    beam adds into it. The best ``beam_width`` prefixes survive. ``x`` holds logits: they
+    are normalised with a log-softmax per step, so scores are log-probabilities.
+    """
+    batch, steps, classes = x.shape
+    if beam_width < 1 or not 1 <= top_paths <= beam_width:
+        raise OpInputError(
+            "ops.ctc_decode: beam search needs 1 <= top_paths <= beam_width.",
+            expected="beam_width >= 1 and 1 <= top_paths <= beam_width",
+            received=f"beam_width={beam_width}, top_paths={top_paths}",
+        )
+    if not 0 <= blank < classes:
+        raise OpInputError(
+            "ops.ctc_decode: mask_index out of range.",
+            expected=f"0 <= mask_index < {classes}",
+            received=f"mask_index={blank}",
+        )
+    z = x.astype(np.float64)
+    top = np.max(z, axis=-1, keepdims=True)
+    logp = z - top - np.log(np.sum(np.exp(z - top), axis=-1, keepdims=True))
+    neg = -np.inf
+    width = beam_width
+    rows = np.arange(batch)[:, None]
+    paths = np.full((batch, width, steps), -1, np.int64)
+    plen = np.zeros((batch, width), np.int64)
+    pb = np.full((batch, width), neg)
+    pnb = np.full((batch, width), neg)
+    pb[:, 0] = 0.0  # the empty prefix, before any step
+    alive = np.zeros((batch, width), bool)
+    alive[:, 0] = True
+    ids = _PrefixIds(batch)
+    node = np.broadcast_to(np.arange(batch)[:, None], (batch, width)).copy()  # prefix ids
+    up = np.full((batch, width), -1)  # the id of the prefix without its last label
+    last = np.full((batch, width), -1)  # the last label (-1: the empty prefix)
+    is_label = np.arange(classes) != blank
+    for t in range(steps):
+        lp = logp[:, t]  # (B, C)
+        total = np.logaddexp(pb, pnb)
+        last_lp = np.where(last >= 0, lp[rows, np.maximum(last, 0)], neg)
+        # Prefixes that stay: a blank ends them, or (merging) their last label repeats.
+        stay_pb = total + lp[:, blank : blank + 1]
+        stay_pnb = pnb + last_lp if merge_repeated else np.full_like(pnb, neg)
+        # Prefixes that grow by label c; with merging, a repeat needs a blank in between.
+        grow = total[:, :, None] + lp[:, None, :]  # (B, W, C)
+        if merge_repeated:
+            repeat = np.arange(classes)[None, None, :] == last[:, :, None]
+            grow = np.where(repeat, pb[:, :, None] + lp[:, None, :], grow)
+        grow = np.where(alive[:, :, None] & is_label[None, None, :], grow, neg)
+        # A grown prefix equal to a beam already held (its parent plus its last label)
+        # adds into that beam's label-ending probability.
+        same = (up[:, :, None] == node[:, None, :]) & alive[:, :, None] & alive[:, None, :]
+        bi, wi = np.nonzero(same.any(axis=-1))  # beam wi is beam `parent` plus `label`
+        parent = np.argmax(same[bi, wi], axis=-1)
+        label = last[bi, wi]
+        stay_pnb[bi, wi] = np.logaddexp(stay_pnb[bi, wi], grow[bi, parent, label])
+        grow[bi, parent, label] = neg
+        # Candidates: the W staying beams and the W best new prefixes.
+        flat = grow.reshape(batch, width * classes)
+        best = np.argsort(-flat, axis=-1, kind="stable")[:, :width]
+        cand_pb = np.concatenate([stay_pb, np.full((batch, width), neg)], axis=1)
+        cand_pnb = np.concatenate([stay_pnb, flat[rows, best]], axis=1)
+        cand_src = np.concatenate(
+            [np.broadcast_to(np.arange(width), (batch, width)), best // classes], axis=1
+        )
+        cand_label = np.concatenate([np.full((batch, width), -1), best % classes], axis=1)
+        cand_total = np.logaddexp(cand_pb, cand_pnb)
+        cand_alive = np.concatenate([alive, np.ones((batch, width), bool)], axis=1)
+        cand_alive &= cand_total > neg
+        key = np.where(cand_alive, -cand_total, np.inf)
+        keep = np.argsort(key, axis=-1, kind="stable")[:, :width]  # (B, W)
+        src = cand_src[rows, keep]
+        new_label = cand_label[rows, keep]
+        new_paths = paths[rows, src]
+        new_plen = plen[rows, src]
+        new_node, new_up, new_last = node[rows, src], up[rows, src], last[rows, src]
+        gi, gw = np.nonzero(new_label >= 0)
+        new_paths[gi, gw, new_plen[gi, gw]] = new_label[gi, gw]
+        new_up[gi, gw] = new_node[gi, gw]
+        new_node[gi, gw] = ids.child(new_node[gi, gw], new_label[gi, gw])
+        new_last[gi, gw] = new_label[gi, gw]
+        new_plen = new_plen + (new_label >= 0)
+        active = (t < lengths)[:, None]
+        paths = np.where(active[:, :, None], new_paths, paths)
+        plen = np.where(active, new_plen, plen)
+        node = np.where(active, new_node, node)
+        up = np.where(active, new_up, up)
+        last = np.where(active, new_last, last)
+        pb = np.where(active, cand_pb[rows, keep], pb)
+        pnb = np.where(active, cand_pnb[rows, keep], pnb)
+        alive = np.where(active, cand_alive[rows, keep], alive)
+    total = np.where(alive, np.logaddexp(pb, pnb), neg)
+    order = np.argsort(-total, axis=-1, kind="stable")[:, :top_paths]  # (B, P)
+    decoded = np.where(alive[rows, order][:, :, None], paths[rows, order], -1)
+    scores = total[rows, order]
+    return np.transpose(decoded, (1, 0, 2)).astype("int32"), scores.astype(x.dtype)
 
 
 # ----------------------------------------------------------------------------- attention

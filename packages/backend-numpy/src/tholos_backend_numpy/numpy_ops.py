@@ -27,6 +27,7 @@ from tholos.backend.dtypes import (
 from tholos.errors import DtypeError, OpInputError, OpTypeError, TholosError
 
 from tholos_backend_numpy._convert import cast, dtype_name, is_traced, to_array
+from tholos_backend_numpy._windows import select as _select
 
 _PY_SCALARS = (bool, int, float, complex)
 
@@ -1006,6 +1007,7 @@ def _quantile(x, q, axis, method, keepdims, op):
     in_dtype = dtype_name(x)
     dtype = _float_of(in_dtype)
     x = cast(x, _accum_dtype(dtype))
+    q_in = q  # may be traced: the linear method is differentiable in q too
     q = getval(q)
     qv = np.asarray(q if isinstance(q, (list, tuple, float, int)) else _arr(q), dtype="float64")
     if np.any((qv < 0) | (qv > 1)) or np.any(np.isnan(qv)):
@@ -1041,8 +1043,11 @@ def _quantile(x, q, axis, method, keepdims, op):
         out = xs[..., np.around(pos).astype(np.int64)]
     else:
         t = pos - lo
+        if is_traced(q_in):  # same value, but carrying q's gradient: d out / dq = diff * (n-1)
+            t = cast(_arr(q_in), dtype_name(x)) * (n - 1) - lo
         diff = hi_v - lo_v
-        out = anp.where(t >= 0.5, hi_v - diff * (1 - t), lo_v + diff * t)
+        upper = getval(t) >= 0.5  # the branch closer to the result's end, for exactness
+        out = anp.where(upper, hi_v - diff * (1 - t), lo_v + diff * t)
     nan_rows = np.any(np.isnan(getval(xt)), axis=-1) if dtype in FLOAT_TYPES else None
     if nan_rows is not None and nan_rows.any():
         mask = nan_rows.reshape(nan_rows.shape + (1,) * qv.ndim)
@@ -1182,7 +1187,67 @@ def einsum(subscripts, *operands, **kwargs):
     dtype = _int8_to_int32(names, result_type(*xs))
     xs = [cast(x, dtype) for x in xs]
     kwargs.pop("optimize", None)
+    if isinstance(subscripts, str):
+        subscripts, xs = _einsum_take_diagonals(subscripts, xs)
     return _ret(anp.einsum(subscripts, *xs, **kwargs), dtype)
+
+
+def _einsum_take_diagonals(subscripts: str, xs):
+    """Rewrite ``subscripts`` so that no operand repeats a label (autograd cannot
+    differentiate e.g. ``'ii->i'``): each repeated label becomes one diagonal, taken by
+    indexing. The output is made explicit first, as NumPy's implicit mode would give it."""
+    spec = subscripts.replace(" ", "")
+    if "->" in spec:
+        ins, out = spec.split("->")
+    else:
+        ins = spec
+        letters = ins.replace(".", "").replace(",", "")
+        out = ("..." if "..." in ins else "") + "".join(
+            sorted(c for c in set(letters) if letters.count(c) == 1)
+        )
+    terms = ins.split(",")
+    if len(terms) != len(xs) or not any(
+        len(t.replace(".", "")) != len(set(t.replace(".", ""))) for t in terms
+    ):
+        return subscripts, xs
+    new_terms, new_xs = [], []
+    for term, x in zip(terms, xs):
+        labels = term.replace(".", "")
+        if len(labels) == len(set(labels)):
+            new_terms.append(term)
+            new_xs.append(x)
+            continue
+        # One token per axis: "..." spans the axes the explicit labels leave over.
+        head, _, tail = term.partition("...")
+        n_ell = x.ndim - len(labels) if "..." in term else 0
+        tokens = list(head) + ["."] * n_ell + list(tail)
+        if len(tokens) != x.ndim:
+            return subscripts, xs  # let NumPy report the mismatch
+        while True:
+            seen = {}
+            pair = None
+            for i, t in enumerate(tokens):
+                if t == ".":
+                    continue
+                if t in seen:
+                    pair = (seen[t], i)
+                    break
+                seen[t] = i
+            if pair is None:
+                break
+            if x.shape[pair[0]] != x.shape[pair[1]]:
+                return subscripts, xs  # let NumPy report the size mismatch
+            label = tokens[pair[0]]
+            x = _diagonal(x, 0, pair[0], pair[1])  # the diagonal becomes the last axis
+            tokens = [t for i, t in enumerate(tokens) if i not in pair] + [label]
+        text = "".join(tokens)
+        if "." in text:
+            text = text.replace("." * text.count("."), "...", 1)
+        elif "..." in term:  # an ellipsis over no axes: its place does not matter
+            text = "..." + text
+        new_terms.append(text)
+        new_xs.append(x)
+    return ",".join(new_terms) + "->" + out, new_xs
 
 
 def kron(x1, x2):
@@ -1553,11 +1618,40 @@ def flip(x, axis=None):
     return x[index]
 
 
+def _roll_axis(x, shift: int, axis: int):
+    """``x`` rolled by ``shift`` along ``axis``: two slices and a concatenate (differentiable)."""
+    n = x.shape[axis]
+    shift = shift % n if n else 0
+    if shift == 0:
+        return x
+    lead = (slice(None),) * axis
+    return anp.concatenate(
+        [x[lead + (slice(n - shift, n),)], x[lead + (slice(0, n - shift),)]], axis
+    )
+
+
 def roll(x, shift, axis=None):
     x = _arr(x)
+    shift = getval(_arr(shift)) if not isinstance(shift, (int, tuple, list)) else shift
     if axis is None:
-        return anp.reshape(anp.roll(anp.ravel(x), shift), x.shape)
-    return anp.roll(x, shift, axis=_axis(axis))
+        total = int(np.sum(shift))  # NumPy: several shifts on the flattened tensor add up
+        return anp.reshape(_roll_axis(anp.ravel(x), total, 0), x.shape)
+    shifts, axes = np.broadcast_arrays(np.asarray(shift, "int64"), np.asarray(axis, "int64"))
+    if shifts.ndim > 1:
+        raise OpInputError(
+            "ops.roll: `shift` and `axis` must be integers or 1-D sequences.",
+            expected="an int or a sequence of ints for each",
+            received=f"shift={shift!r}, axis={axis!r}",
+        )
+    for s, a in zip(shifts.reshape(-1).tolist(), axes.reshape(-1).tolist()):
+        if not -x.ndim <= a < x.ndim:
+            raise OpInputError(
+                "ops.roll: axis out of range.",
+                expected=f"-{x.ndim} <= axis < {x.ndim}",
+                received=f"axis={axis!r} for shape {x.shape}",
+            )
+        x = _roll_axis(x, s, a % x.ndim)
+    return x
 
 
 def rot90(array, k=1, axes=(0, 1)):
@@ -1899,7 +1993,7 @@ def where(condition, x1=None, x2=None):
             f"x2 {'missing' if x2 is None else 'given'}",
         )
     (a, b), dtype = _promote(x1, x2)
-    return _ret(anp.where(cond, a, b), dtype)
+    return _ret(_select(cond, a, b), dtype)  # its VJP un-broadcasts each branch
 
 
 def select(condlist, choicelist, default=0):
@@ -1919,7 +2013,7 @@ def select(condlist, choicelist, default=0):
         _arr(default) if not isinstance(default, _PY_SCALARS) else np.asarray(default), dtype
     )
     for cond, choice in zip(reversed(list(condlist)), reversed(choices)):
-        out = anp.where(getval(_arr(cond)).astype(bool), cast(choice, dtype), out)
+        out = _select(getval(_arr(cond)).astype(bool), cast(choice, dtype), out)
     shape = np.broadcast_shapes(
         *[np.shape(getval(_arr(c))) for c in condlist], *[np.shape(getval(c)) for c in choices]
     )

@@ -167,7 +167,8 @@ def _check_numpy(arr, original=None):
         raise OpInputError(
             "ops.convert_to_tensor: the value has no tholos dtype.",
             expected=f"numeric or bool data ({', '.join(ALLOWED_DTYPES)})",
-            received=f"dtype {arr.dtype} from {type(arr if original is None else original).__name__}",
+            received=f"dtype {arr.dtype} from "
+            f"{type(arr if original is None else original).__name__}",
         ) from err
 
 
@@ -367,8 +368,11 @@ def guard(fn):
             return fn(*args, **kwargs)
         except TholosError:
             raise
-        except (tf.errors.InvalidArgumentError, tf.errors.UnimplementedError,
-                tf.errors.OutOfRangeError) as err:
+        except (
+            tf.errors.InvalidArgumentError,
+            tf.errors.UnimplementedError,
+            tf.errors.OutOfRangeError,
+        ) as err:
             received = ", ".join(
                 [_describe(a) for a in args] + [f"{k}={_describe(v)}" for k, v in kwargs.items()]
             )

@@ -306,7 +306,9 @@ def _graph_scan(f, init, xs, n, reverse):
     _, y0 = f(init_t, first_x)  # traced once to learn ys' structure
     y_leaves = tree.flatten(y0)
     arrays = [
-        None if y is None else tf.TensorArray(C.convert(y).dtype, size=n, element_shape=C.convert(y).shape)
+        None
+        if y is None
+        else tf.TensorArray(C.convert(y).dtype, size=n, element_shape=C.convert(y).shape)
         for y in y_leaves
     ]
     carry_leaves = tree.flatten(init_t)
@@ -374,9 +376,7 @@ def associative_scan(f, elems, reverse=False, axis=0):
         left = tree.pack_sequence_as(elems, [take(a, 0, n - shift) for a in leaves])
         right = tree.pack_sequence_as(elems, [take(a, shift, n) for a in leaves])
         combined = tree.flatten(f(left, right))
-        leaves = [
-            tf.concat([h, C.convert(c, C.dname(h))], axis=ax) for h, c in zip(head, combined)
-        ]
+        leaves = [tf.concat([h, C.convert(c, C.dname(h))], axis=ax) for h, c in zip(head, combined)]
         shift *= 2
     if reverse:
         leaves = [tf.reverse(a, [ax]) for a in leaves]
@@ -456,7 +456,7 @@ def _check_bounds(idx, shape, what):
 
 def _check_update_shape(values_shape, idx, shape, what, name):
     idx_shape = C.static_shape(idx)
-    expected = tuple(idx_shape[:-1]) + tuple(shape[idx_shape[-1]:])
+    expected = tuple(idx_shape[:-1]) + tuple(shape[idx_shape[-1] :])
     if None in expected or None in values_shape:
         return
     if tuple(values_shape) != expected:
@@ -494,9 +494,11 @@ def _starts(start_indices, rank, what):
         starts = list(start_indices)
     else:
         t = C.convert(start_indices)
-        starts = list(tf.unstack(tf.reshape(t, [-1]))) if not hasattr(t, "numpy") else [
-            int(v) for v in t.numpy().reshape(-1)
-        ]
+        starts = (
+            list(tf.unstack(tf.reshape(t, [-1])))
+            if not hasattr(t, "numpy")
+            else [int(v) for v in t.numpy().reshape(-1)]
+        )
     if len(starts) != rank:
         raise OpInputError(
             f"ops.{what}: need one start index per axis.",

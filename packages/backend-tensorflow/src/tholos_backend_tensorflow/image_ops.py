@@ -415,7 +415,9 @@ def rgb_to_hsv(images, data_format=None):
     minimum = tf.where(tf.equal(bottom, 0), r, tf.where(tf.equal(bottom, 1), g, b))
     delta = value - minimum
     positive = tf.stop_gradient(value) > 0
-    saturation = tf.where(positive, delta / tf.where(positive, value, tf.ones_like(value)), tf.zeros_like(value))
+    saturation = tf.where(
+        positive, delta / tf.where(positive, value, tf.ones_like(value)), tf.zeros_like(value)
+    )
     moving = tf.stop_gradient(delta) > 0
     safe = tf.where(moving, delta, tf.ones_like(delta))
     hue = tf.where(rmax, (g - b) / safe, tf.where(gmax, 2 + (b - r) / safe, 4 + (r - g) / safe))
@@ -458,7 +460,23 @@ def extract_patches(images, size, strides=None, dilation_rate=1, padding="valid"
                 received=f"shape {static_shape(x)}",
             )
     d = dname(x)
-    work = x if d in ("float32", "float64", "int32", "int64", "uint8", "int8", "int16", "uint16", "float16", "bfloat16") else cast(x, "int64")
+    work = (
+        x
+        if d
+        in (
+            "float32",
+            "float64",
+            "int32",
+            "int64",
+            "uint8",
+            "int8",
+            "int16",
+            "uint16",
+            "float16",
+            "bfloat16",
+        )
+        else cast(x, "int64")
+    )
     patches = tf.image.extract_patches(
         work,
         sizes=[1, *size, 1],

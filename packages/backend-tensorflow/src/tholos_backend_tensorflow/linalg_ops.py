@@ -178,7 +178,9 @@ def norm(x, ord=None, axis=None, keepdims=False):
         elif ord == -np.inf:
             out = tf.reduce_min(absx, axis=ax, keepdims=keepdims)
         elif ord == 0:
-            out = tf.reduce_sum(tf.cast(tf.not_equal(absx, 0), absx.dtype), axis=ax, keepdims=keepdims)
+            out = tf.reduce_sum(
+                tf.cast(tf.not_equal(absx, 0), absx.dtype), axis=ax, keepdims=keepdims
+            )
         else:
             p = tf.constant(float(ord), absx.dtype)
             out = tf.pow(tf.reduce_sum(tf.pow(absx, p), axis=ax, keepdims=keepdims), 1.0 / p)

@@ -31,7 +31,11 @@ def _segment_ids(data, segment_ids, num_segments, what):
             received=f"dtype {dname(ids)}",
         )
     ds = static_shape(data)
-    if ids.shape.rank != 1 or len(ds) < 1 or (ids.shape[0] != ds[0] and None not in (ids.shape[0], ds[0])):
+    if (
+        ids.shape.rank != 1
+        or len(ds) < 1
+        or (ids.shape[0] != ds[0] and None not in (ids.shape[0], ds[0]))
+    ):
         raise OpInputError(
             f"ops.{what}: segment_ids must be a vector with one id per row of data.",
             expected=f"shape ({ds[0] if ds else '?'},)",

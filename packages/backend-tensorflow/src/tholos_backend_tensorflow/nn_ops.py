@@ -138,9 +138,7 @@ def soft_shrink(x, threshold=0.5):
 
 def sparse_plus(x):
     x = _float(x)
-    return tf.where(
-        x <= -1, tf.zeros_like(x), tf.where(x < 1, 0.25 * tf.square(x + 1), x)
-    )
+    return tf.where(x <= -1, tf.zeros_like(x), tf.where(x < 1, 0.25 * tf.square(x + 1), x))
 
 
 def silu(x):
@@ -273,7 +271,9 @@ def sparsemax(x, axis=-1):
     k = tf.range(1, n + 1, dtype=x.dtype)
     support = (1 + k * ranked) > cumulative
     size = tf.reduce_sum(tf.cast(support, tf.int32), axis=-1, keepdims=True)
-    tau_raw = (tf.gather(cumulative, size - 1, batch_dims=nd - 1, axis=-1) - 1) / tf.cast(size, x.dtype)
+    tau_raw = (tf.gather(cumulative, size - 1, batch_dims=nd - 1, axis=-1) - 1) / tf.cast(
+        size, x.dtype
+    )
     mask = tf.experimental.numpy.moveaxis(moved > tau_raw, -1, axis)
     count = tf.cast(tf.experimental.numpy.moveaxis(size, -1, axis), x.dtype)
     tau = (tf.reduce_sum(tf.where(mask, x, tf.zeros_like(x)), axis=axis, keepdims=True) - 1) / count
@@ -361,9 +361,14 @@ def _dilate_kernel(k, dilation):
     return k
 
 
-def _work_dtype(x):
-    """TF's CPU conv/pool kernels: float16/bfloat16 run in float32 where unsupported."""
-    return x.dtype
+def _tf_conv(x, k, strides, padding, dilation):
+    """``tf.nn.convolution``, but 3D through ``conv3d`` with an explicit data format (the
+    generic path leaves the attribute unset and TF's eager Conv3D gradient fails on it)."""
+    if len(strides) == 3:
+        if any(d > 1 for d in dilation):
+            k = _dilate_kernel(k, dilation)
+        return tf.nn.conv3d(x, k, strides=(1, *strides, 1), padding=padding, data_format="NDHWC")
+    return tf.nn.convolution(x, k, strides=strides, padding=padding, dilations=dilation)
 
 
 def _conv_last(x, k, strides, padding, dilation, op):
@@ -393,14 +398,11 @@ def _conv_last(x, k, strides, padding, dilation, op):
         xs = tf.split(x, groups, axis=-1)
         ks = tf.split(k, groups, axis=-1)
         y = tf.concat(
-            [
-                tf.nn.convolution(a, b, strides=strides, padding=pad, dilations=dilation)
-                for a, b in zip(xs, ks)
-            ],
+            [_tf_conv(a, b, strides, pad, dilation) for a, b in zip(xs, ks)],
             axis=-1,
         )
     else:
-        y = tf.nn.convolution(x, k, strides=strides, padding=pad, dilations=dilation)
+        y = _tf_conv(x, k, strides, pad, dilation)
     return tf.cast(y, dtype) if half else y
 
 
@@ -432,12 +434,18 @@ def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format=None,
     kshape = static_shape(k)
     if nd == 1 and not (strides[0] > 1 and dilation[0] > 1):
         y = depthwise_conv(
-            tf.expand_dims(x, 1), tf.expand_dims(k, 0), (1, strides[0]), padding,
-            "channels_last", (1, dilation[0]),
+            tf.expand_dims(x, 1),
+            tf.expand_dims(k, 0),
+            (1, strides[0]),
+            padding,
+            "channels_last",
+            (1, dilation[0]),
         )
         return _from_last(tf.squeeze(y, 1), data_format)
-    if nd == 2 and not (any(s > 1 for s in strides) and any(d > 1 for d in dilation)) and (
-        strides[0] == strides[1]
+    if (
+        nd == 2
+        and not (any(s > 1 for s in strides) and any(d > 1 for d in dilation))
+        and (strides[0] == strides[1])
     ):
         _check_valid_size(x, kshape[:2], dilation, padding, "depthwise_conv")
         half = x.dtype in (tf.float16, tf.bfloat16)
@@ -791,7 +799,9 @@ def _upcast_half(x):
 def moments(x, axes, keepdims=False, synchronized=False):
     x = _float(x)
     x, original = _upcast_half(x)
-    axes = list(_axis(axes if isinstance(axes, (tuple, list)) else (axes,), x.shape.rank, "moments"))
+    axes = list(
+        _axis(axes if isinstance(axes, (tuple, list)) else (axes,), x.shape.rank, "moments")
+    )
     mean = tf.reduce_mean(x, axis=axes, keepdims=True)
     variance = tf.reduce_mean(tf.square(x - mean), axis=axes, keepdims=True)
     if not keepdims:
@@ -845,7 +855,10 @@ def normalize(x, axis=-1, order=2, epsilon=None):
     elif order in (np.inf, "inf"):
         norm = tf.reduce_max(tf.abs(x), axis=axes, keepdims=True)
     elif isinstance(order, (int, float)) and order > 0:
-        norm = tf.pow(tf.reduce_sum(tf.pow(tf.abs(x), _k(order, x)), axis=axes, keepdims=True), _k(1.0 / order, x))
+        norm = tf.pow(
+            tf.reduce_sum(tf.pow(tf.abs(x), _k(order, x)), axis=axes, keepdims=True),
+            _k(1.0 / order, x),
+        )
     else:
         raise OpInputError(
             "ops.normalize: unsupported `order`.",
@@ -868,7 +881,9 @@ def layer_normalization(x, gamma=None, beta=None, axis=-1, epsilon=None, **kwarg
     if epsilon is None:
         epsilon = _config("epsilon", 1e-7)
     nd = x.shape.rank
-    axes = list(_axis(axis if isinstance(axis, (tuple, list)) else (axis,), nd, "layer_normalization"))
+    axes = list(
+        _axis(axis if isinstance(axis, (tuple, list)) else (axis,), nd, "layer_normalization")
+    )
     shape = [static_shape(x)[i] if i in axes else 1 for i in range(nd)]
 
     def param(p):
@@ -876,7 +891,9 @@ def layer_normalization(x, gamma=None, beta=None, axis=-1, epsilon=None, **kwarg
         return tf.reshape(p, shape) if p.shape.rank and p.shape.rank != nd else p
 
     if rms_scaling:
-        y = x * tf.math.rsqrt(tf.reduce_mean(tf.square(x), axis=axes, keepdims=True) + _k(epsilon, x))
+        y = x * tf.math.rsqrt(
+            tf.reduce_mean(tf.square(x), axis=axes, keepdims=True) + _k(epsilon, x)
+        )
     else:
         mean = tf.reduce_mean(x, axis=axes, keepdims=True)
         centred = x - mean
@@ -894,7 +911,9 @@ def rms_normalization(x, scale=1, axis=-1, epsilon=None):
     if epsilon is None:
         epsilon = _config("epsilon", 1e-7)
     nd = x.shape.rank
-    axes = list(_axis(axis if isinstance(axis, (tuple, list)) else (axis,), nd, "rms_normalization"))
+    axes = list(
+        _axis(axis if isinstance(axis, (tuple, list)) else (axis,), nd, "rms_normalization")
+    )
     y = x * tf.math.rsqrt(tf.reduce_mean(tf.square(x), axis=axes, keepdims=True) + _k(epsilon, x))
     if isinstance(scale, (int, float)):
         return y * scale
@@ -914,8 +933,10 @@ def polar(abs_, angle):
     ctype = tf.complex128 if r.dtype == tf.float64 else tf.complex64
     if r.dtype in (tf.float16, tf.bfloat16):
         r, theta = tf.cast(r, tf.float32), tf.cast(theta, tf.float32)
-    return tf.complex(r * tf.cos(theta), r * tf.sin(theta)) if r.dtype in (tf.float32, tf.float64) else tf.cast(
-        r, ctype
+    return (
+        tf.complex(r * tf.cos(theta), r * tf.sin(theta))
+        if r.dtype in (tf.float32, tf.float64)
+        else tf.cast(r, ctype)
     )
 
 
@@ -949,8 +970,11 @@ def ctc_loss(target, output, target_length, output_length, mask_index=0):
     ext = tf.concat([ext, tf.fill([tf.shape(target)[0], 1], blank)], 1)
     emit = tf.gather(log_prob, ext, axis=2, batch_dims=1)  # (B, T, S)
     skip = tf.concat(
-        [tf.zeros_like(ext[:, :2], tf.bool),
-         tf.not_equal(ext[:, 2:], blank) & tf.not_equal(ext[:, 2:], ext[:, :-2])], 1
+        [
+            tf.zeros_like(ext[:, :2], tf.bool),
+            tf.not_equal(ext[:, 2:], blank) & tf.not_equal(ext[:, 2:], ext[:, :-2]),
+        ],
+        1,
     )
     neg = tf.constant(-1e30, x.dtype)
     state_idx = tf.range(states)[None, :]
@@ -1038,7 +1062,8 @@ def _ctc_beam(x, lengths, beam_width, top_paths, mask_index):
     paths = []
     for sp in decoded:
         dense = tf.sparse.to_dense(
-            tf.SparseTensor(sp.indices, tf.gather(back, sp.values), sp.dense_shape), default_value=-1
+            tf.SparseTensor(sp.indices, tf.gather(back, sp.values), sp.dense_shape),
+            default_value=-1,
         )
         pad = steps - tf.shape(dense)[1]
         dense = tf.pad(dense, [[0, batch - tf.shape(dense)[0]], [0, pad]], constant_values=-1)

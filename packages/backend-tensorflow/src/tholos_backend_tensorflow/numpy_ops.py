@@ -8,6 +8,7 @@ pow...) compute in a wider dtype and cast back, which gives the same wrapped int
 from __future__ import annotations
 
 import builtins
+import itertools
 import math as _math
 
 import numpy as np
@@ -24,7 +25,6 @@ from tholos.backend.dtypes import (
 from tholos.errors import DtypeError, OpInputError
 from tholos_backend_tensorflow import _convert as C
 from tholos_backend_tensorflow._convert import (
-    PY_SCALARS,
     cast,
     convert,
     dname,
@@ -132,7 +132,9 @@ def sign(x):
         return cast(tf.sign(cast(x, "int32")), d)
     if d in COMPLEX_TYPES:
         mag = tf.cast(tf.abs(x), x.dtype)
-        return tf.where(tf.equal(mag, 0), tf.zeros_like(x), x / tf.where(tf.equal(mag, 0), tf.ones_like(x), mag))
+        return tf.where(
+            tf.equal(mag, 0), tf.zeros_like(x), x / tf.where(tf.equal(mag, 0), tf.ones_like(x), mag)
+        )
     return tf.sign(x)
 
 
@@ -551,7 +553,11 @@ def hypot(x1, x2):
         safe = tf.where(tf.equal(m, 0), tf.ones_like(m), m)
         r = m * tf.sqrt(tf.square(a / safe) + tf.square(b / safe))
         r = tf.where(tf.equal(m, 0), tf.zeros_like(m), r)
-        return tf.where(tf.math.is_inf(a) | tf.math.is_inf(b), tf.fill(tf.shape(r), tf.constant(np.inf, r.dtype)), r)
+        return tf.where(
+            tf.math.is_inf(a) | tf.math.is_inf(b),
+            tf.fill(tf.shape(r), tf.constant(np.inf, r.dtype)),
+            r,
+        )
 
     return _binary_float(fn)(x1, x2)
 
@@ -570,9 +576,9 @@ def logaddexp2(x1, x2):
     ln2 = _math.log(2.0)
 
     def fn(a, b):
-        return logaddexp(a * tf.constant(ln2, a.dtype), b * tf.constant(ln2, b.dtype)) / tf.constant(
-            ln2, a.dtype
-        )
+        return logaddexp(
+            a * tf.constant(ln2, a.dtype), b * tf.constant(ln2, b.dtype)
+        ) / tf.constant(ln2, a.dtype)
 
     return _binary_float(fn)(x1, x2)
 
@@ -580,7 +586,9 @@ def logaddexp2(x1, x2):
 def heaviside(x1, x2):
     def fn(a, b):
         out = tf.where(a > 0, tf.ones_like(a), tf.zeros_like(a))
-        out = tf.where(tf.equal(a, 0), tf.broadcast_to(b, tf.shape(out)) if b.shape != out.shape else b, out)
+        out = tf.where(
+            tf.equal(a, 0), tf.broadcast_to(b, tf.shape(out)) if b.shape != out.shape else b, out
+        )
         return tf.where(tf.math.is_nan(a), a, out)
 
     def run(x1, x2):
@@ -803,7 +811,11 @@ def _extremum(x, axis, keepdims, initial, op, is_max):
     nd = _rank(x)
     axes = norm_axes(axis, nd, op)
     shape = static_shape(x)
-    reduced = int(np.prod([shape[a] for a in axes])) if axes and None not in [shape[a] for a in axes] else (1 if not axes else None)
+    reduced = (
+        int(np.prod([shape[a] for a in axes]))
+        if axes and None not in [shape[a] for a in axes]
+        else (1 if not axes else None)
+    )
     empty = (reduced == 0) or (nd == 0 and False)
     if empty or (axis is None and 0 in shape):
         if initial is None:
@@ -829,8 +841,10 @@ def _extremum(x, axis, keepdims, initial, op, is_max):
             out = tf.where(has_nan, tf.constant(np.nan, out.dtype), out)
     if initial is not None:
         init = convert(initial, d)
-        out = (tf.maximum if is_max else tf.minimum)(out, init) if d != "bool" else (
-            tf.logical_or(out, init) if is_max else tf.logical_and(out, init)
+        out = (
+            (tf.maximum if is_max else tf.minimum)(out, init)
+            if d != "bool"
+            else (tf.logical_or(out, init) if is_max else tf.logical_and(out, init))
         )
     return out
 
@@ -1301,7 +1315,7 @@ def einsum(subscripts, *operands, **kwargs):
 
 
 def kron(x1, x2):
-    (a, b), dtype = promote(convert(x1), convert(x2))
+    (a, b), _ = promote(convert(x1), convert(x2))
     ra, rb = _rank(a), _rank(b)
     nd = builtins.max(ra, rb)
     a = tf.reshape(a, [1] * (nd - ra) + list(static_shape(a)))
@@ -1314,7 +1328,7 @@ def kron(x1, x2):
 
 
 def cross(x1, x2, axisa=-1, axisb=-1, axisc=-1, axis=None):
-    (a, b), dtype = promote(convert(x1), convert(x2))
+    (a, b), _ = promote(convert(x1), convert(x2))
     if axis is not None:
         axisa = axisb = axisc = axis
     for name, t, ax in (("x1", a, axisa), ("x2", b, axisb)):
@@ -1337,7 +1351,9 @@ def cross(x1, x2, axisa=-1, axisb=-1, axisc=-1, axis=None):
     b2 = b[..., 2] if nb == 3 else zero
     x = a1 * b2 - a2 * b1
     y = a2 * b0 - a0 * b2
-    shape = tf.broadcast_dynamic_shape(tf.broadcast_dynamic_shape(tf.shape(x), tf.shape(y)), tf.shape(z))
+    shape = tf.broadcast_dynamic_shape(
+        tf.broadcast_dynamic_shape(tf.shape(x), tf.shape(y)), tf.shape(z)
+    )
     out = tf.stack([tf.broadcast_to(p, shape) for p in (x, y, z)], axis=-1)
     return moveaxis(out, -1, axisc)
 
@@ -1379,7 +1395,11 @@ def correlate(x1, x2, mode="valid"):
     out_len = n + left + right - m + 1
     idx = np.arange(out_len)[:, None] + np.arange(m)[None, :]
     windows = tf.gather(a, tf.constant(idx, tf.int32))
-    out = tf.linalg.matvec(windows, v) if dtype not in ("float16", "bfloat16") else tf.reduce_sum(windows * v, -1)
+    out = (
+        tf.linalg.matvec(windows, v)
+        if dtype not in ("float16", "bfloat16")
+        else tf.reduce_sum(windows * v, -1)
+    )
     if swap:
         out = out[::-1]
     return out
@@ -1517,13 +1537,17 @@ def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis
     div = (num - 1) if endpoint else num
     step = (e - s) / builtins.max(div, 1) if div > 0 else (e - s) * np.nan
     if num == 0:
-        samples = tf.zeros([0] + list(static_shape(tf.broadcast_to(s, tf.shape(s + e)))), tf.float64)
+        samples = tf.zeros(
+            [0] + list(static_shape(tf.broadcast_to(s, tf.shape(s + e)))), tf.float64
+        )
     else:
         i = tf.range(num, dtype=tf.float64)
         i = tf.reshape(i, [num] + [1] * (s + e).shape.rank)
         samples = s + i * step if div > 0 else s + i * 0
         if endpoint and num > 1:
-            samples = tf.concat([samples[:-1], tf.expand_dims(tf.broadcast_to(e, tf.shape(samples[-1])), 0)], 0)
+            samples = tf.concat(
+                [samples[:-1], tf.expand_dims(tf.broadcast_to(e, tf.shape(samples[-1])), 0)], 0
+            )
     if samples.shape.rank > 1 and axis != 0:
         samples = moveaxis(samples, 0, axis)
     if dtype in INT_TYPES:
@@ -1563,13 +1587,17 @@ def tri(N, M=None, k=0, dtype=None):  # noqa: N803
     d = _creation_dtype(dtype)
     n = C.to_int(N)
     m = n if M is None else C.to_int(M)
-    return tf.constant(np.tri(n, m, k=C.to_int(k), dtype=d if d != "bfloat16" else "float32"), C.tfd(d))
+    return tf.constant(
+        np.tri(n, m, k=C.to_int(k), dtype=d if d != "bfloat16" else "float32"), C.tfd(d)
+    )
 
 
 def _window(fn, length, *args):
     length = C.to_int(length)
-    return tf.constant(fn(length, *args).astype("float64"), tf.float64) if floatx() == "float64" else cast(
-        tf.constant(fn(length, *args), tf.float64), floatx()
+    return (
+        tf.constant(fn(length, *args).astype("float64"), tf.float64)
+        if floatx() == "float64"
+        else cast(tf.constant(fn(length, *args), tf.float64), floatx())
     )
 
 
@@ -1614,7 +1642,9 @@ def reshape(x, newshape):
         shape = (int(newshape),)
     else:
         shape = tuple(
-            -1 if d is None else (d if isinstance(d, tf.Tensor) and not hasattr(d, "numpy") else C.to_int(d))
+            -1
+            if d is None
+            else (d if isinstance(d, tf.Tensor) and not hasattr(d, "numpy") else C.to_int(d))
             for d in newshape
         )
     if builtins.any(isinstance(d, tf.Tensor) for d in shape):
@@ -1680,7 +1710,9 @@ def moveaxis(x, source, destination):
     src = [int(s) % builtins.max(nd, 1) for s in src]
     dst = [int(d) % builtins.max(nd, 1) for d in dst]
     if len(set(src)) != len(src) or len(set(dst)) != len(dst):
-        raise OpInputError("ops.moveaxis: repeated axis.", expected="distinct axes", received=f"{src} {dst}")
+        raise OpInputError(
+            "ops.moveaxis: repeated axis.", expected="distinct axes", received=f"{src} {dst}"
+        )
     order = [a for a in range(nd) if a not in src]
     for d, s in sorted(zip(dst, src)):
         order.insert(d, s)
@@ -1871,7 +1903,7 @@ def _split_at(x, points, axis):
     n = x.shape[axis]
     bounds = [0] + [builtins.min(builtins.max(p if p >= 0 else p + n, 0), n) for p in points] + [n]
     out = []
-    for lo, hi in zip(bounds[:-1], bounds[1:]):
+    for lo, hi in itertools.pairwise(bounds):
         index = [builtins.slice(None)] * _rank(x)
         index[axis] = builtins.slice(lo, builtins.max(lo, hi))
         out.append(x[tuple(index)])
@@ -2062,10 +2094,22 @@ def _norm_key_item(k):
         k = k.value
     if isinstance(k, (list, np.ndarray)):
         return convert(k)
-    if isinstance(k, tf.Tensor) and k.shape.rank == 0 and k.dtype.is_integer and hasattr(k, "numpy"):
+    if (
+        isinstance(k, tf.Tensor)
+        and k.shape.rank == 0
+        and k.dtype.is_integer
+        and hasattr(k, "numpy")
+    ):
         return int(k.numpy())
     if isinstance(k, builtins.slice):
-        return builtins.slice(*(None if v is None else (int(v.numpy()) if isinstance(v, tf.Tensor) and hasattr(v, "numpy") else v) for v in (k.start, k.stop, k.step)))
+        return builtins.slice(
+            *(
+                None
+                if v is None
+                else (int(v.numpy()) if isinstance(v, tf.Tensor) and hasattr(v, "numpy") else v)
+                for v in (k.start, k.stop, k.step)
+            )
+        )
     return k
 
 
@@ -2079,9 +2123,10 @@ def _check_int_bounds(x, key):
         if k is None:
             continue
         if k is Ellipsis:
-            rest = [kk for kk in keys[i + 1:] if kk is not None]
+            rest = [kk for kk in keys[i + 1 :] if kk is not None]
             dim = len(shape) - builtins.sum(
-                (_rank(kk) if isinstance(kk, tf.Tensor) and kk.dtype == tf.bool else 1) for kk in rest
+                (_rank(kk) if isinstance(kk, tf.Tensor) and kk.dtype == tf.bool else 1)
+                for kk in rest
             )
             after_ell = True
             continue
@@ -2098,7 +2143,12 @@ def _check_int_bounds(x, key):
                 expected=f"an index in [{-n}, {n}) for axis {dim}",
                 received=f"index {int(k)}",
             )
-        if isinstance(k, tf.Tensor) and k.dtype.is_integer and hasattr(k, "numpy") and n is not None:
+        if (
+            isinstance(k, tf.Tensor)
+            and k.dtype.is_integer
+            and hasattr(k, "numpy")
+            and n is not None
+        ):
             v = k.numpy()
             if v.size and (v.max() >= n or v.min() < -n):
                 raise OpInputError(
@@ -2118,7 +2168,10 @@ def get_item(x, key):
     key = tuple(_norm_key_item(k) for k in key) if isinstance(key, tuple) else _norm_key_item(key)
     _check_int_bounds(x, key)
     keys = key if isinstance(key, tuple) else (key,)
-    if builtins.all(_is_basic_key(k) or (isinstance(k, tf.Tensor) and k.shape.rank == 0 and k.dtype.is_integer) for k in keys):
+    if builtins.all(
+        _is_basic_key(k) or (isinstance(k, tf.Tensor) and k.shape.rank == 0 and k.dtype.is_integer)
+        for k in keys
+    ):
         return x[key]
     if isinstance(key, tf.Tensor) and key.dtype == tf.bool:
         if key.shape.rank == 0:
@@ -2127,7 +2180,8 @@ def get_item(x, key):
     from tensorflow.python.ops.numpy_ops import np_array_ops
 
     keys = tuple(
-        tf.cast(k, tf.int64) if isinstance(k, tf.Tensor) and k.dtype.is_unsigned else k for k in keys
+        tf.cast(k, tf.int64) if isinstance(k, tf.Tensor) and k.dtype.is_unsigned else k
+        for k in keys
     )
     return np_array_ops._getitem(x, keys if isinstance(key, tuple) else keys[0])
 
@@ -2335,7 +2389,9 @@ def digitize(x, bins):
     b = convert(bins)
     if _rank(b) != 1:
         raise OpInputError(
-            "ops.digitize needs 1-D bins.", expected="bins.ndim == 1", received=f"shape {static_shape(b)}"
+            "ops.digitize needs 1-D bins.",
+            expected="bins.ndim == 1",
+            received=f"shape {static_shape(b)}",
         )
     n = b.shape[0]
     decreasing = False
@@ -2417,7 +2473,10 @@ def histogram(x, bins=10, range=None):
         else:
             lo_t, hi_t = tf.reduce_min(flat), tf.reduce_max(flat)
     else:
-        lo_t, hi_t = tf.constant(float(range[0]), tf.float64), tf.constant(float(range[1]), tf.float64)
+        lo_t, hi_t = (
+            tf.constant(float(range[0]), tf.float64),
+            tf.constant(float(range[1]), tf.float64),
+        )
     same = tf.equal(lo_t, hi_t)
     lo_t = tf.where(same, lo_t - 0.5, lo_t)
     hi_t = tf.where(same, hi_t + 0.5, hi_t)
@@ -2459,9 +2518,21 @@ def isin(x1, x2, assume_unique=False, invert=False):
 
 
 _ITEMSIZE = {
-    "bool": 1, "int8": 1, "uint8": 1, "int16": 2, "uint16": 2, "float16": 2, "bfloat16": 2,
-    "int32": 4, "uint32": 4, "float32": 4, "int64": 8, "uint64": 8, "float64": 8,
-    "complex64": 8, "complex128": 16,
+    "bool": 1,
+    "int8": 1,
+    "uint8": 1,
+    "int16": 2,
+    "uint16": 2,
+    "float16": 2,
+    "bfloat16": 2,
+    "int32": 4,
+    "uint32": 4,
+    "float32": 4,
+    "int64": 8,
+    "uint64": 8,
+    "float64": 8,
+    "complex64": 8,
+    "complex128": 16,
 }
 
 
@@ -2501,7 +2572,9 @@ def vander(x, N=None, increasing=False):  # noqa: N803
     x = convert(x)
     if _rank(x) != 1:
         raise OpInputError(
-            "ops.vander needs a 1-D tensor.", expected="x.ndim == 1", received=f"shape {static_shape(x)}"
+            "ops.vander needs a 1-D tensor.",
+            expected="x.ndim == 1",
+            received=f"shape {static_shape(x)}",
         )
     d = dname(x)
     n = x.shape[0] if N is None else int(N)

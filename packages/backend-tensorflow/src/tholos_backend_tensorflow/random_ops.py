@@ -83,19 +83,28 @@ def normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
 def uniform(shape, minval=0.0, maxval=1.0, dtype=None, seed=None):
     dtype = _float_dtype(dtype, "uniform")
     w = _work(dtype) if dtype != "float32" else "float64"
-    u = tf.random.stateless_uniform(_shape(shape, "uniform"), _seed(seed, "uniform"), dtype=C.tfd(w))
+    u = tf.random.stateless_uniform(
+        _shape(shape, "uniform"), _seed(seed, "uniform"), dtype=C.tfd(w)
+    )
     lo, hi = convert(minval, w), convert(maxval, w)
     out = cast(lo + (hi - lo) * u, dtype)
     # Rounding to a narrower dtype must not reach maxval: the interval is half-open.
     hi_c, lo_c = cast(hi, dtype), cast(lo, dtype)
-    below = tf.math.nextafter(cast(hi_c, "float32"), tf.constant(-np.inf, tf.float32)) if dtype in (
-        "float16",
-        "bfloat16",
-    ) else tf.math.nextafter(hi_c, tf.constant(-np.inf, hi_c.dtype))
+    below = (
+        tf.math.nextafter(cast(hi_c, "float32"), tf.constant(-np.inf, tf.float32))
+        if dtype
+        in (
+            "float16",
+            "bfloat16",
+        )
+        else tf.math.nextafter(hi_c, tf.constant(-np.inf, hi_c.dtype))
+    )
     below = cast(below, dtype)
     if dtype in ("float16", "bfloat16"):
         # nextafter in float32 rounds back up to hi in half precision: step down one half ulp.
-        below = tf.where(below >= hi_c, hi_c - tf.abs(hi_c) * tf.constant(2.0**-10, hi_c.dtype), below)
+        below = tf.where(
+            below >= hi_c, hi_c - tf.abs(hi_c) * tf.constant(2.0**-10, hi_c.dtype), below
+        )
     return tf.where((out >= hi_c) & (hi_c > lo_c), tf.broadcast_to(below, tf.shape(out)), out)
 
 
@@ -146,8 +155,11 @@ def categorical(logits, num_samples, dtype="int32", seed=None):
         )
     batch, classes = static_shape(logits)
     u = tf.random.stateless_uniform(
-        (batch, int(num_samples), classes), _seed(seed, "categorical"), dtype=tf.float64,
-        minval=np.finfo(np.float64).tiny, maxval=1.0,
+        (batch, int(num_samples), classes),
+        _seed(seed, "categorical"),
+        dtype=tf.float64,
+        minval=np.finfo(np.float64).tiny,
+        maxval=1.0,
     )
     gumbel = -tf.math.log(-tf.math.log(u))
     scores = logits[:, None, :] + gumbel
@@ -163,7 +175,9 @@ def dropout(inputs, rate, noise_shape=None, seed=None):
         rate_t = tf.cast(rate, x.dtype)
         static_rate = None
     else:
-        static_rate = float(rate.numpy()) if isinstance(rate, tf.Tensor) else float(np.asarray(rate))
+        static_rate = (
+            float(rate.numpy()) if isinstance(rate, tf.Tensor) else float(np.asarray(rate))
+        )
         if not 0.0 <= static_rate <= 1.0:
             raise OpInputError(
                 "random.dropout: rate must be in [0, 1].",
@@ -242,7 +256,9 @@ def binomial(shape, counts, probabilities, dtype=None, seed=None):
     dims = _shape(shape, "binomial")
     n = tf.broadcast_to(tf.round(_param(counts)), dims)
     p = tf.broadcast_to(_param(probabilities), dims)
-    out = tf.random.stateless_binomial(dims, _seed(seed, "binomial"), counts=n, probs=p, output_dtype=tf.float64)
+    out = tf.random.stateless_binomial(
+        dims, _seed(seed, "binomial"), counts=n, probs=p, output_dtype=tf.float64
+    )
     return cast(out, dtype)
 
 

@@ -70,7 +70,11 @@ def _gradients_of_values(loss_fn, variables):
         with StatelessScope(list(zip(variables, values))) as scope:
             loss, aux = loss_fn()
     loss = C.convert(loss)
-    raw = tape.gradient(loss, values, unconnected_gradients=tf.UnconnectedGradients.ZERO) if values else []
+    raw = (
+        tape.gradient(loss, values, unconnected_gradients=tf.UnconnectedGradients.ZERO)
+        if values
+        else []
+    )
     for variable, value in scope.updates.items():
         variable.assign(tf.stop_gradient(C.convert(value)))
     return loss, aux, _finish(raw, variables, values)
@@ -101,15 +105,24 @@ class _Compiled:
             kind, fn = self._stages[0]
             try:
                 out = fn(*args)
-            except (tf.errors.InvalidArgumentError, tf.errors.UnimplementedError,
-                    NotImplementedError, TypeError, ValueError,
-                    tf.errors.OperatorNotAllowedInGraphError) as err:
+            except (
+                tf.errors.InvalidArgumentError,
+                tf.errors.UnimplementedError,
+                NotImplementedError,
+                TypeError,
+                ValueError,
+                tf.errors.OperatorNotAllowedInGraphError,
+            ) as err:
                 if len(self._stages) == 1:
                     raise
                 nxt = self._stages[1][0]
                 _log.warning(
                     "tholos/tensorflow: the %s step could not run as %s (%s: %s); using %s.",
-                    self._name, kind, type(err).__name__, str(err).split("\n")[0][:200], nxt,
+                    self._name,
+                    kind,
+                    type(err).__name__,
+                    str(err).split("\n")[0][:200],
+                    nxt,
                 )
                 self._stages.pop(0)
                 continue
@@ -125,8 +138,13 @@ class _Compiled:
 def _as_tensors(data):
     """NumPy batches become tensors before the call (tf.function retraces on new Python values)."""
     return tree.map_structure(
-        lambda x: x if x is None or isinstance(x, (tf.Tensor, str)) else C.convert(x)
-        if hasattr(x, "shape") or isinstance(x, (list,)) else x,
+        lambda x: (
+            x
+            if x is None or isinstance(x, (tf.Tensor, str))
+            else C.convert(x)
+            if hasattr(x, "shape") or isinstance(x, (list,))
+            else x
+        ),
         data,
     )
 

@@ -51,6 +51,15 @@ class Variable(_BaseVariable, AutoTrackable):
     def _tholos_tf_variable(self):
         return self._tf_var
 
+    # ``tf.GradientTape.gradient(loss, model.trainable_variables)`` (custom training loops as
+    # in TensorFlow's guides): TF treats objects with this marker as resource variables and
+    # differentiates with respect to their ``handle``.
+    _should_act_as_resource_variable = True
+
+    @property
+    def handle(self):
+        return self._tf_var.handle
+
     @property
     def tf_variable(self) -> tf.Variable:
         """The underlying ``tf.Variable``."""

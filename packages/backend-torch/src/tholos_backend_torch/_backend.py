@@ -29,6 +29,7 @@ from tholos_backend_torch import (
     random_ops,
     trainer,
 )
+from tholos_backend_torch._layer_module import TorchModuleMixin
 from tholos_backend_torch.variables import Variable
 
 _MODULES = {
@@ -121,6 +122,7 @@ BACKEND = types.SimpleNamespace(
     Variable=Variable,
     devices=devices,
     trainer=trainer,
+    layer_mixin=TorchModuleMixin,
     unsupported={},
     precision_scope=precision_scope,
     bridged=tuple(BRIDGED),

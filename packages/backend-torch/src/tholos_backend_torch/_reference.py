@@ -88,7 +88,9 @@ def _back(x, state):
         arr = np.asarray(x)
         if arr.dtype.kind not in "biufc":
             return x
-        t = _convert._from_numpy(np.ascontiguousarray(arr), None, state.device or _devices.CURRENT)
+        # np.ascontiguousarray would turn a 0-d array into shape (1,).
+        arr = np.ascontiguousarray(arr) if arr.ndim else np.array(arr)
+        t = _convert._from_numpy(arr, None, state.device or _devices.CURRENT)
         if state.bf16 and t.dtype is torch.float32:
             t = t.to(torch.bfloat16)
         return t
@@ -121,7 +123,8 @@ class _Bridge(torch.autograd.Function):
             g = np.asarray(g)
             if g.shape != tuple(shape):
                 g = np.broadcast_to(g, tuple(shape))
-            t = torch.from_numpy(np.ascontiguousarray(g)).to(device=device, dtype=dtype)
+            g = np.ascontiguousarray(g) if g.ndim else np.array(g)
+            t = torch.from_numpy(g).to(device=device, dtype=dtype)
             out.append(t)
         return tuple(out)
 

@@ -1,21 +1,200 @@
 """Image ops of the torch backend.
 
-All image ops (resize, affine_transform, map_coordinates, pad/crop_images, rgb<->hsv,
-rgb_to_grayscale, extract_patches) are computed by the reference backend through
-``_reference.py`` for now: differentiable, on the host, results moved back to the inputs'
-device. Native kernels (``F.interpolate``, ``F.grid_sample``, ``unfold``) are the next step.
+``pad_images``, ``crop_images``, the colour conversions and ``extract_patches`` are native
+torch. ``resize``, ``affine_transform`` and ``map_coordinates`` are computed by the reference
+backend through ``_reference.py`` for now (differentiable, on the host, results moved back to
+the inputs' device); native kernels (``F.interpolate``, ``F.grid_sample``) are the next step.
 """
 
 from __future__ import annotations
 
-_BRIDGED = (
-    "resize",
-    "affine_transform",
-    "map_coordinates",
-    "pad_images",
-    "crop_images",
-    "rgb_to_grayscale",
-    "rgb_to_hsv",
-    "hsv_to_rgb",
-    "extract_patches",
-)
+import math
+
+import torch
+import torch.nn.functional as F
+
+from tholos.errors import OpInputError
+from tholos_backend_torch._convert import FLOATS, NAMES, cast, floatx_t, tensor_of
+from tholos_backend_torch.nn_ops import _data_format, _padding, _plan, _tuple
+
+_BRIDGED = ("resize", "affine_transform", "map_coordinates")
+
+
+def _images(images, data_format, op):
+    """Images as a batched channels-last tensor, plus how to undo that."""
+    x = tensor_of(images)
+    if x.ndim not in (3, 4):
+        raise OpInputError(
+            f"ops.{op}: `images` must have rank 3 (one image) or 4 (a batch).",
+            expected="(height, width, channels) or (batch, height, width, channels) "
+            "(channels first when data_format='channels_first')",
+            received=f"shape {tuple(x.shape)}",
+        )
+    first = _data_format(data_format, op) == "channels_first"
+    batched = x.ndim == 4
+    if not batched:
+        x = x[None]
+    if first:
+        x = x.permute(0, 2, 3, 1)
+
+    def restore(y):
+        if first:
+            y = y.permute(0, 3, 1, 2)
+        return y if batched else y[0]
+
+    return x, restore
+
+
+def _sides(before, after, target, size, what, op):
+    given = [before, after, target]
+    if given.count(None) != 1:
+        raise OpInputError(
+            f"ops.{op}: give exactly two of top/bottom/target {what} (and of left/right/target).",
+            expected="exactly two of the three",
+            received=f"{given}",
+        )
+    if target is not None:
+        if before is None:
+            before = target - size - after if op == "pad_images" else size - target - after
+        else:
+            after = target - size - before if op == "pad_images" else size - target - before
+    if before < 0 or after < 0:
+        raise OpInputError(
+            f"ops.{op}: the amounts must be non-negative.",
+            expected="non-negative amounts (target consistent with the image size)",
+            received=f"before={before}, after={after}, size={size}, target={target}",
+        )
+    return int(before), int(after)
+
+
+def pad_images(
+    images,
+    top_padding=None,
+    left_padding=None,
+    bottom_padding=None,
+    right_padding=None,
+    target_height=None,
+    target_width=None,
+    data_format=None,
+):
+    op = "pad_images"
+    x, restore = _images(images, data_format, op)
+    top, bottom = _sides(top_padding, bottom_padding, target_height, x.shape[1], "height", op)
+    left, right = _sides(left_padding, right_padding, target_width, x.shape[2], "width", op)
+    b, h, w, c = x.shape
+    out = x.new_zeros((b, h + top + bottom, w + left + right, c))
+    out[:, top : top + x.shape[1], left : left + x.shape[2], :] = x
+    return restore(out)
+
+
+def crop_images(
+    images,
+    top_cropping=None,
+    left_cropping=None,
+    bottom_cropping=None,
+    right_cropping=None,
+    target_height=None,
+    target_width=None,
+    data_format=None,
+):
+    op = "crop_images"
+    x, restore = _images(images, data_format, op)
+    top, bottom = _sides(top_cropping, bottom_cropping, target_height, x.shape[1], "height", op)
+    left, right = _sides(left_cropping, right_cropping, target_width, x.shape[2], "width", op)
+    if top + bottom > x.shape[1] or left + right > x.shape[2]:
+        raise OpInputError(
+            f"ops.{op}: cropping more than the image.",
+            expected=f"top + bottom <= {x.shape[1]} and left + right <= {x.shape[2]}",
+            received=f"top={top}, bottom={bottom}, left={left}, right={right}",
+        )
+    return restore(x[:, top : x.shape[1] - bottom, left : x.shape[2] - right, :])
+
+
+def _channels(x, n, op):
+    if x.shape[-1] != n:
+        raise OpInputError(
+            f"ops.{op}: images must have {n} channels.",
+            expected=f"{n} channels",
+            received=f"shape {tuple(x.shape)}",
+        )
+
+
+def rgb_to_grayscale(images, data_format=None):
+    op = "rgb_to_grayscale"
+    x, restore = _images(images, data_format, op)
+    _channels(x, 3, op)
+    original = x.dtype
+    xf = x if original in FLOATS else cast(x, floatx_t())
+    weights = torch.tensor([0.2989, 0.5870, 0.1140], dtype=xf.dtype, device=xf.device)
+    gray = (xf * weights).sum(-1, keepdim=True)
+    return restore(cast(gray, original))
+
+
+def _require_float(x, op):
+    if x.dtype not in FLOATS:
+        raise OpInputError(
+            f"ops.{op}: images must have a float dtype.",
+            expected="float16, bfloat16, float32 or float64 values in [0, 1]",
+            received=f"dtype {NAMES[x.dtype]}",
+            hint="Cast the images to float and scale them to [0, 1] first.",
+        )
+
+
+def rgb_to_hsv(images, data_format=None):
+    op = "rgb_to_hsv"
+    x, restore = _images(images, data_format, op)
+    _channels(x, 3, op)
+    _require_float(x, op)
+    r, g, b = x[..., 0], x[..., 1], x[..., 2]
+    raw = x.detach()
+    top = raw.amax(-1)
+    rmax = raw[..., 0] == top
+    gmax = (raw[..., 1] == top) & ~rmax
+    value = torch.where(rmax, r, torch.where(gmax, g, b))
+    minimum = torch.gather(x, -1, torch.argmin(raw, dim=-1, keepdim=True))[..., 0]
+    delta = value - minimum
+    positive = value.detach() > 0
+    one = torch.ones((), dtype=x.dtype, device=x.device)
+    zero = torch.zeros((), dtype=x.dtype, device=x.device)
+    saturation = torch.where(positive, delta / torch.where(positive, value, one), zero)
+    moving = delta.detach() > 0
+    safe = torch.where(moving, delta, one)
+    hue = torch.where(
+        rmax, (g - b) / safe, torch.where(gmax, 2 + (b - r) / safe, 4 + (r - g) / safe)
+    )
+    hue = torch.where(moving, hue / 6, zero)
+    hue = hue - torch.floor(hue.detach())  # into [0, 1)
+    return restore(torch.stack([hue, saturation, value], dim=-1))
+
+
+def hsv_to_rgb(images, data_format=None):
+    op = "hsv_to_rgb"
+    x, restore = _images(images, data_format, op)
+    _channels(x, 3, op)
+    _require_float(x, op)
+    h, s, v = x[..., 0], x[..., 1], x[..., 2]
+
+    def channel(n):
+        k = torch.remainder(n + h * 6, 6)
+        return v - v * s * torch.clamp(torch.minimum(k, 4 - k), 0, 1)
+
+    return restore(torch.stack([channel(5), channel(3), channel(1)], dim=-1))
+
+
+def extract_patches(images, size, strides=None, dilation_rate=1, padding="valid", data_format=None):
+    op = "extract_patches"
+    x, restore = _images(images, data_format, op)
+    size = _tuple(size, 2, "size", op)
+    strides = size if strides is None else _tuple(strides, 2, "strides", op)
+    dilation = _tuple(dilation_rate, 2, "dilation_rate", op)
+    padding = _padding(padding, op)
+    (pt, pb), (pl, pr) = _plan(x.shape[1:3], size, strides, dilation, padding, op)
+    if pt or pb or pl or pr:
+        x = F.pad(x, (0, 0, pl, pr, pt, pb))
+    ext_h = (size[0] - 1) * dilation[0] + 1
+    ext_w = (size[1] - 1) * dilation[1] + 1
+    # (B, H, W, C) -> (B, oh, ow, C, ext_h, ext_w) -> dilated taps -> (B, oh, ow, kh, kw, C)
+    win = x.unfold(1, ext_h, strides[0]).unfold(2, ext_w, strides[1])
+    win = win[..., :: dilation[0], :: dilation[1]].permute(0, 1, 2, 4, 5, 3)
+    b, oh, ow = win.shape[:3]
+    return restore(win.reshape(b, oh, ow, math.prod(size) * x.shape[-1]))

@@ -1,8 +1,7 @@
 """Linear algebra of the torch backend (``torch.linalg``).
 
 Integer and bool inputs compute in ``floatx()``; float16/bfloat16 compute in float32 and are
-cast back (LAPACK/cuSOLVER have no half precision). ``eig``, ``lu_factor`` and ``lstsq`` are
-computed by the reference backend (see ``_reference.py``).
+cast back (LAPACK/cuSOLVER have no half precision).
 """
 
 from __future__ import annotations
@@ -201,4 +200,44 @@ def svd(x, full_matrices=True, compute_uv=True):
     return cast(u, dt), cast(s, real_of(dt)), cast(vh, dt)
 
 
-_BRIDGED = ("eig", "lu_factor", "lstsq")
+def eig(x):
+    a, _ = _float(x, "eig")
+    # float32 (and half, computed in float32) -> complex64; float64 -> complex128.
+    return torch.linalg.eig(a)
+
+
+def lu_factor(x):
+    a, dt = _float(x, "lu_factor", square=False)
+    lu, pivots, _info = torch.linalg.lu_factor_ex(a)
+    # LAPACK's pivots are 1-based; tholos' (like SciPy's) are 0-based.
+    return cast(lu, dt), (pivots - 1).to(torch.int32)
+
+
+def lstsq(a, b, rcond=None):
+    a_t, dt_a = _float(a, "lstsq", square=False)
+    b_t = tensor_of(b)
+    if a_t.ndim != 2 or b_t.ndim not in (1, 2):
+        raise OpInputError(
+            "ops.lstsq: `a` must be a matrix and `b` a vector or matrix.",
+            expected="a.shape=(M, N), b.shape=(M,) or (M, K)",
+            received=f"a.shape={tuple(a_t.shape)}, b.shape={tuple(b_t.shape)}",
+        )
+    if b_t.shape[0] != a_t.shape[0]:
+        raise OpInputError(
+            "ops.lstsq: `a` and `b` do not align.",
+            expected=f"b.shape[0] == {a_t.shape[0]}",
+            received=f"b.shape={tuple(b_t.shape)}",
+        )
+    dt = pair_dtype(dt_a, b_t.dtype) if b_t.dtype in FLOATS else dt_a
+    compute = torch.float32 if dt in _HALF else dt
+    a_c, b_c = cast(a_t, compute), cast(b_t, compute)
+    rhs = b_c[:, None] if b_c.ndim == 1 else b_c
+    if a_c.device.type == "cpu":
+        # gelsd: SVD-based minimum-norm solution, as NumPy's lstsq (rank-deficient too).
+        out = torch.linalg.lstsq(a_c, rhs, rcond=rcond, driver="gelsd").solution
+    else:
+        # CUDA only has 'gels' (full-rank, tall): the pseudo-inverse gives the min-norm answer.
+        if rcond is None:
+            rcond = torch.finfo(compute).eps * max(a_c.shape)
+        out = torch.linalg.pinv(a_c, rtol=rcond) @ rhs
+    return cast(out[:, 0] if b_c.ndim == 1 else out, dt)

@@ -1,9 +1,8 @@
-"""The math op family in torch (segments, top-k, FFT, erf...).
-
-``in_top_k``, ``stft`` and ``istft`` are computed by the reference backend (``_reference.py``).
-"""
+"""The math op family in torch (segments, top-k, FFT, STFT, erf...)."""
 
 from __future__ import annotations
+
+import math
 
 import torch
 
@@ -242,4 +241,118 @@ def logdet(x):
     return cast(torch.linalg.slogdet(x)[1], dt)
 
 
-_BRIDGED = ("in_top_k", "stft", "istft")
+def in_top_k(targets, predictions, k):
+    preds = tensor_of(predictions)
+    targets = tensor_of(targets)
+    if preds.ndim != 2 or tuple(targets.shape) != tuple(preds.shape[:1]):
+        raise OpInputError(
+            "ops.in_top_k: expected targets (batch,) and predictions (batch, classes).",
+            expected="targets.shape == predictions.shape[:1]",
+            received=f"targets.shape={tuple(targets.shape)}, "
+            f"predictions.shape={tuple(preds.shape)}",
+        )
+    k = int(k)
+    if k <= 0 or preds.shape[-1] == 0:
+        return torch.zeros(targets.shape, dtype=torch.bool, device=preds.device)
+    k = min(k, preds.shape[-1])
+    p = preds if preds.dtype in FLOATS else wide(preds).to(torch.float64)
+    kth = torch.topk(p, k, dim=-1).values[:, k - 1]
+    own = torch.gather(p, 1, wide(targets).to(torch.int64)[:, None])[:, 0]
+    return own >= kth
+
+
+def _stft_window(window, sequence_length, fft_length, dtype, device, what):
+    if sequence_length > fft_length or sequence_length < 1:
+        raise OpInputError(
+            f"ops.{what}: sequence_length must be between 1 and fft_length.",
+            expected=f"1 <= sequence_length <= fft_length={fft_length}",
+            received=f"sequence_length={sequence_length}",
+        )
+    if isinstance(window, str) and window not in ("hann", "hamming"):
+        raise OpInputError(
+            f"ops.{what}: unknown window.",
+            expected="'hann', 'hamming', a tensor or None",
+            received=f"window={window!r}",
+        )
+    if window is None or (isinstance(window, str) and sequence_length == 1):
+        win = torch.ones(sequence_length, dtype=dtype, device=device)
+    elif isinstance(window, str):
+        # Periodic windows, computed in float64 and rounded once.
+        phase = torch.arange(sequence_length, dtype=torch.float64, device=device) * (
+            2 * math.pi / sequence_length
+        )
+        a = 0.5 if window == "hann" else 0.54
+        win = (a - (1 - a) * torch.cos(phase)).to(dtype)
+    else:
+        win = tensor_of(window)
+        if tuple(win.shape) != (sequence_length,):
+            raise OpInputError(
+                f"ops.{what}: the window must have length sequence_length.",
+                expected=f"shape ({sequence_length},)",
+                received=f"shape {tuple(win.shape)}",
+            )
+        win = cast(win, dtype).to(device)
+    left = (fft_length - sequence_length) // 2
+    right = fft_length - sequence_length - left
+    if left or right:
+        win = torch.nn.functional.pad(win, (left, right))
+    return win
+
+
+def stft(x, sequence_length, sequence_stride, fft_length, window="hann", center=True):
+    x, dt = _float_input(x)
+    length, stride, nfft = int(sequence_length), int(sequence_stride), int(fft_length)
+    win = _stft_window(window, length, nfft, x.dtype, x.device, "stft")
+    _min_rank(x, 1, "stft")
+    if center:
+        pad = nfft // 2
+        n = x.shape[-1]
+        if n <= pad:
+            raise OpInputError(
+                "ops.stft: the signal is too short to reflect-pad with center=True.",
+                expected=f"more than fft_length // 2 = {pad} samples",
+                received=f"{n} samples",
+            )
+        left = x[..., 1 : pad + 1].flip(-1)
+        right = x[..., n - pad - 1 : n - 1].flip(-1)
+        x = torch.cat([left, x, right], dim=-1)
+    if x.shape[-1] < nfft:
+        raise OpInputError(
+            "ops.stft: the (padded) signal is shorter than fft_length.",
+            expected=f"at least {nfft} samples",
+            received=f"{x.shape[-1]} samples",
+        )
+    frames = x.unfold(-1, nfft, stride) * win
+    return _split(torch.fft.rfft(frames, n=nfft, dim=-1), dt)
+
+
+def istft(x, sequence_length, sequence_stride, fft_length, length=None, window="hann", center=True):
+    z, dt = _complex_pair(x, "istft")
+    _min_rank(z, 2, "istft")
+    compute = z.real.dtype
+    seq, stride, nfft = int(sequence_length), int(sequence_stride), int(fft_length)
+    win = _stft_window(window, seq, nfft, compute, z.device, "istft")
+    frames = torch.fft.irfft(z, n=nfft, dim=-1) * win  # (..., T, nfft)
+    t = frames.shape[-2]
+    total = nfft + stride * (t - 1)
+    index = (
+        torch.arange(t, device=z.device)[:, None] * stride
+        + torch.arange(nfft, device=z.device)[None, :]
+    ).reshape(-1)
+    batch = frames.shape[:-2]
+    flat = frames.reshape(-1, t * nfft)
+    signal = torch.zeros((flat.shape[0], total), dtype=compute, device=z.device)
+    signal = signal.index_add(1, index, flat).reshape(*batch, total)
+    wsq = torch.zeros(total, dtype=compute, device=z.device).index_add(
+        0, index, (win * win).repeat(t)
+    )
+    norm = torch.where(wsq > 1e-10, wsq, torch.ones_like(wsq))
+    signal = signal / norm
+    start = nfft // 2 if center else 0
+    if length is not None:
+        end = start + int(length)
+    elif center:
+        end = total - nfft // 2
+    else:
+        end = total
+    return cast(signal[..., start:end], dt)

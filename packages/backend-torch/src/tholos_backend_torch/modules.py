@@ -6,8 +6,9 @@
 - :func:`as_torch_module`: a ``torch.nn.Module`` view of a tholos layer or model, usable in
   native PyTorch code (``parameters()``, ``state_dict()``, ``.to(device)``, ``torch.optim``,
   ``loss.backward()``). Its parameters are the Variables' Parameters themselves.
-- :class:`TorchModuleMixin`: the same behaviour as a mixin, for a core hook that makes every
-  tholos layer an ``nn.Module`` subclass on this backend (see the package README).
+- :class:`TorchModuleMixin` (in ``_layer_module.py``): the backend's ``layer_mixin``, which
+  makes every tholos layer created on this backend an ``nn.Module`` itself; ``as_torch_module``
+  then returns the layer unchanged.
 """
 
 from __future__ import annotations
@@ -17,15 +18,12 @@ from typing import Any
 import torch
 
 from tholos.layers.layer import Layer
+from tholos_backend_torch._layer_module import TorchModuleMixin
+from tholos_backend_torch._layer_module import adopt as _adopt
 
 
 def _safe(path: str) -> str:
     return path.replace("/", ".").replace(".", "__")
-
-
-def _adopt(variable, tensor: torch.Tensor) -> None:
-    """Make ``variable`` hold ``tensor`` itself (a module's Parameter or buffer)."""
-    object.__setattr__(variable, "_value", tensor)
 
 
 class TorchModuleWrapper(Layer):
@@ -92,6 +90,18 @@ class TorchModuleWrapper(Layer):
                 return torch.func.functional_call(self.module, mapped, args, kwargs)
         return self.module(*args, **kwargs)
 
+    # as an nn.Module (layer_mixin): the wrapped module is the one child, under "module"
+    def _tholos_members(self) -> tuple[list, list, list]:
+        return [], [], [("module", self.module)]
+
+    def _tholos_adopt(self) -> None:
+        tensors = dict(self.module.named_parameters())
+        tensors.update(self.module.named_buffers())
+        for name, variable in self._module_names:
+            tensor = tensors.get(name)
+            if tensor is not None:
+                _adopt(variable, tensor)
+
     def get_config(self) -> dict[str, Any]:
         from tholos.errors import TholosError
 
@@ -146,46 +156,16 @@ class _LayerModule(torch.nn.Module):
 
 
 def as_torch_module(layer: Any) -> torch.nn.Module:
-    """A ``torch.nn.Module`` whose parameters are ``layer``'s Variables (built layers only).
+    """A ``torch.nn.Module`` whose parameters are ``layer``'s Variables.
 
-    ``module(x)`` calls the layer; ``module.parameters()`` are the trainable Variables'
-    Parameters (shared, so ``torch.optim`` steps update the tholos model);
-    ``module.to(device)`` moves the Variables.
+    Layers created on the torch backend already are modules: they are returned as they are.
+    Others (built layers only) get a view: ``module(x)`` calls the layer;
+    ``module.parameters()`` are the trainable Variables' Parameters (shared, so ``torch.optim``
+    steps update the tholos model); ``module.to(device)`` moves the Variables.
     """
+    if isinstance(layer, torch.nn.Module):
+        return layer
     return _LayerModule(layer)
 
 
-class TorchModuleMixin(torch.nn.Module):
-    """Mixin making a tholos layer a real ``nn.Module`` subclass (for a core ``Layer`` hook).
-
-    A core hook would create ``type(cls.__name__, (cls, TorchModuleMixin), {...})`` for each
-    layer class on this backend and call :meth:`_torch_init` from ``Layer.__init__``; the
-    layer's own ``__call__``/``__setattr__`` win in the MRO, ``forward`` is ``call``, and the
-    parameters are registered from the tholos Variables on demand.
-    """
-
-    def _torch_init(self) -> None:
-        torch.nn.Module.__init__(self)
-
-    def forward(self, *args: Any, **kwargs: Any) -> Any:
-        return self.call(*args, **kwargs)
-
-    def _sync_torch_params(self) -> None:
-        self._parameters.clear()
-        self._buffers.clear()
-        for v in self.variables:
-            key = _safe(v.path)
-            target = self._parameters if isinstance(v._value, torch.nn.Parameter) else self._buffers
-            target[key] = v._value
-
-    def named_parameters(self, *args: Any, **kwargs: Any):
-        self._sync_torch_params()
-        return torch.nn.Module.named_parameters(self, *args, recurse=False)
-
-    def parameters(self, recurse: bool = True):
-        for _, p in self.named_parameters():
-            yield p
-
-    def state_dict(self, *args: Any, **kwargs: Any):
-        self._sync_torch_params()
-        return torch.nn.Module.state_dict(self, *args, **kwargs)
+__all__ = ["TorchModuleMixin", "TorchModuleWrapper", "as_torch_module"]

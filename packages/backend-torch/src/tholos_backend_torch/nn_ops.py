@@ -139,7 +139,11 @@ def leaky_relu(x, negative_slope=0.2):
 
 
 def hard_sigmoid(x):
-    return F.hardsigmoid(_f(x))
+    x = _f(x)
+    if x.dtype is torch.float64:
+        # torch's hardsigmoid backward multiplies by a float32 1/6 (2e-8 relative error).
+        return torch.clamp(x + 3.0, 0.0, 6.0) / 6.0
+    return F.hardsigmoid(x)
 
 
 def hard_silu(x):
@@ -893,4 +897,32 @@ def dot_product_attention(
     return out[0] if squeeze else out
 
 
-_BRIDGED = ("ctc_loss", "ctc_decode")
+def ctc_loss(target, output, target_length, output_length, mask_index=0):
+    output = _f(output)
+    target = _convert.tensor_of(target)
+    if output.ndim != 3 or target.ndim != 2 or target.shape[0] != output.shape[0]:
+        raise OpInputError(
+            "ops.ctc_loss: expected target (batch, max_label_length) and output "
+            "(batch, max_time, num_classes).",
+            expected="target rank 2 and output rank 3 with the same batch size",
+            received=f"target shape {tuple(target.shape)}, output shape {tuple(output.shape)}",
+        )
+    dt = output.dtype
+    work = output if dt in (torch.float32, torch.float64) else output.to(torch.float32)
+    device = work.device
+    t_len = _convert.tensor_of(target_length).to(device=device, dtype=torch.int64).reshape(-1)
+    o_len = _convert.tensor_of(output_length).to(device=device, dtype=torch.int64).reshape(-1)
+    log_probs = torch.log_softmax(work, dim=-1).transpose(0, 1)  # (T, B, C)
+    loss = F.ctc_loss(
+        log_probs,
+        target.to(device=device, dtype=torch.int64),
+        o_len,
+        t_len,
+        blank=int(mask_index),
+        reduction="none",
+        zero_infinity=False,
+    )
+    return cast(loss, dt)
+
+
+_BRIDGED = ("ctc_decode",)

@@ -529,6 +529,11 @@ def clip(x, x_min, x_max):
         lo = lo.to(torch.promote_types(lo.dtype, xw.dtype))
     if isinstance(hi, Tensor) and hi.dtype is not xw.dtype:
         hi = hi.to(torch.promote_types(hi.dtype, xw.dtype))
+    # torch.clamp takes two tensor bounds or two scalar bounds, not one of each.
+    if isinstance(lo, Tensor) and hi is not None and not isinstance(hi, Tensor):
+        hi = torch.tensor(hi, dtype=lo.dtype, device=lo.device)
+    elif isinstance(hi, Tensor) and lo is not None and not isinstance(lo, Tensor):
+        lo = torch.tensor(lo, dtype=hi.dtype, device=hi.device)
     out = torch.clamp(xw, lo, hi)
     return out if out.dtype is dt else cast(out, dt)
 
@@ -556,9 +561,9 @@ def all(x, axis=None, keepdims=False):
     if axes == ():
         return x.to(_BOOL)
     if axes is None:
-        out = torch.all(x)
+        out = torch.all(x).to(_BOOL)
         return _keep_all(out, x.ndim) if keepdims else out
-    return torch.all(x, dim=axes, keepdim=keepdims)
+    return torch.all(x, dim=axes, keepdim=keepdims).to(_BOOL)
 
 
 def any(x, axis=None, keepdims=False):
@@ -567,9 +572,9 @@ def any(x, axis=None, keepdims=False):
     if axes == ():
         return x.to(_BOOL)
     if axes is None:
-        out = torch.any(x)
+        out = torch.any(x).to(_BOOL)
         return _keep_all(out, x.ndim) if keepdims else out
-    return torch.any(x, dim=axes, keepdim=keepdims)
+    return torch.any(x, dim=axes, keepdim=keepdims).to(_BOOL)
 
 
 def sum(x, axis=None, keepdims=False):
@@ -834,7 +839,7 @@ def _quantile(x, q, axis, method, keepdims, opname):
             received=f"shape {tuple(x.shape)}, axis={axis!r}",
         )
     other_shape = [x.shape[a] for a in other]
-    xt = x.permute(*other, *axes).reshape(*other_shape, n)
+    xt = x.permute(tuple(other) + axes).reshape(*other_shape, n)
     out = torch.quantile(
         xt.to(torch.float64) if dt in (torch.float16, torch.bfloat16) else xt,
         qt.to(xt.dtype if dt not in (torch.float16, torch.bfloat16) else torch.float64),
@@ -1777,7 +1782,15 @@ def vander(x, N=None, increasing=False):  # noqa: N803
     if n == 0:
         return torch.zeros((x.shape[0], 0), dtype=x.dtype, device=x.device)
     xw = wide(x) if x.dtype is not _BOOL else x.to(_I64)
-    return cast(torch.vander(xw, N=n, increasing=bool(increasing)), x.dtype)
+    # Powers by a cumulative product (torch.vander's backward trips over an in-place op).
+    ones = torch.ones((xw.shape[0], 1), dtype=xw.dtype, device=xw.device)
+    if n == 1:
+        out = ones
+    else:
+        out = torch.cat([ones, torch.cumprod(xw[:, None].expand(-1, n - 1), dim=1)], dim=1)
+    if not increasing:
+        out = out.flip(1)
+    return cast(out, x.dtype)
 
 
 def meshgrid(*x, indexing="xy"):
@@ -1809,7 +1822,301 @@ def slogdet(x):
     return cast(s, dt), cast(ld, dt)
 
 
-# ops computed by the reference backend (see _reference.py)
+# --------------------------------------------------------------------------------------------
+# windows, spaced values, counting (formerly bridged to the reference)
+# --------------------------------------------------------------------------------------------
+
+_F64 = torch.float64
+
+
+def _int_arg(v) -> int:
+    return int(v.item()) if isinstance(v, Tensor) else int(v)
+
+
+def _window(kind, length, beta=None):
+    n = _int_arg(length)
+    dev = _devices.CURRENT
+    if n <= 0:
+        return torch.zeros((0,), dtype=floatx_t(), device=dev)
+    if n == 1:
+        return torch.ones((1,), dtype=floatx_t(), device=dev)
+    # NumPy's symmetric windows, computed in float64 and rounded once.
+    if kind == "kaiser":
+        w = torch.kaiser_window(n, periodic=False, beta=float(beta), dtype=_F64, device=dev)
+    elif kind == "bartlett":
+        w = torch.bartlett_window(n, periodic=False, dtype=_F64, device=dev)
+    elif kind == "blackman":
+        k = torch.arange(n, dtype=_F64, device=dev) * (2 * _math.pi / (n - 1))
+        w = 0.42 - 0.5 * torch.cos(k) + 0.08 * torch.cos(2 * k)
+    else:
+        a = 0.54 if kind == "hamming" else 0.5
+        k = torch.arange(n, dtype=_F64, device=dev) * (2 * _math.pi / (n - 1))
+        w = a - (1 - a) * torch.cos(k)
+    return w.to(floatx_t())
+
+
+def bartlett(x):
+    return _window("bartlett", x)
+
+
+def blackman(x):
+    return _window("blackman", x)
+
+
+def hamming(x):
+    return _window("hamming", x)
+
+
+def hanning(x):
+    return _window("hanning", x)
+
+
+def kaiser(x, beta):
+    return _window("kaiser", x, beta.item() if isinstance(beta, Tensor) else beta)
+
+
+def _dtype_arg(v):
+    if type(v) in _PY:
+        return v
+    return NAMES[_t(v).dtype]
+
+
+def _spaced(start, stop, num, endpoint, axis):
+    """NumPy's linspace algorithm in float64: (samples with the new axis at ``axis``, step)."""
+    num = int(num)
+    if num < 0:
+        raise OpInputError(
+            "ops.linspace: num must be non-negative.", expected="num >= 0", received=f"num={num}"
+        )
+    a = to_tensor(start, _F64) if not isinstance(start, Tensor) else start.to(_F64)
+    b = to_tensor(stop, _F64) if not isinstance(stop, Tensor) else stop.to(_F64)
+    a, b = torch.broadcast_tensors(a, b)
+    div = (num - 1) if endpoint else num
+    delta = b - a
+    shape = (num,) + (1,) * a.ndim
+    y = torch.arange(num, dtype=_F64, device=a.device).reshape(shape)
+    if div > 0:
+        step = delta / div
+        y = torch.where(step == 0, y / div * delta, y * step) + a
+        if endpoint and num > 1:
+            y = torch.cat([y[:-1], b[None]], dim=0)
+    else:
+        step = torch.full_like(delta, float("nan"))
+        y = y * delta + a
+    if axis != 0 and a.ndim:
+        y = torch.movedim(y, 0, axis)
+    return y, step
+
+
+def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0):
+    if dtype is None:
+        dtype = result_type(_dtype_arg(start), _dtype_arg(stop), 1.0)
+        dt = float_of(TORCH_DTYPES[dtype])
+    else:
+        dt = _convert.tdtype(dtype)
+    y, step = _spaced(start, stop, num, endpoint, axis)
+    if dt in INTS:
+        y = torch.floor(y)
+    out = cast(y, dt)
+    if retstep:
+        return out, step.to(float_of(dt))
+    return out
+
+
+def logspace(start, stop, num=50, endpoint=True, base=10, dtype=None, axis=0):
+    if dtype is None:
+        dtype = result_type(_dtype_arg(start), _dtype_arg(stop), 1.0)
+        dt = float_of(TORCH_DTYPES[dtype])
+    else:
+        dt = _convert.tdtype(dtype)
+    y, _ = _spaced(start, stop, num, endpoint, axis)
+    base = base.to(_F64) if isinstance(base, Tensor) else float(base)
+    out = torch.pow(base, y)
+    if dt in INTS:
+        out = torch.floor(out)
+    return cast(out, dt)
+
+
+def argpartition(x, kth, axis=-1):
+    # A stable full sort is a valid partition for every kth.
+    x = _t(x)
+    if x.ndim == 0:
+        raise OpInputError(
+            "ops.argpartition needs a tensor of rank 1 or more.",
+            expected="x.ndim >= 1",
+            received="a 0-d tensor",
+        )
+    n = x.shape[axis]
+    for k in (kth,) if isinstance(kth, int) else tuple(kth):
+        if not -n <= int(k) < n:
+            raise OpInputError(
+                "ops.argpartition: kth is out of bounds.",
+                expected=f"kth in [{-n}, {n})",
+                received=f"kth={kth!r}",
+            )
+    return argsort(x, axis=axis)
+
+
+def digitize(x, bins):
+    b = _t(bins)
+    if b.ndim != 1:
+        raise OpInputError(
+            "ops.digitize needs 1-D bins.",
+            expected="bins.ndim == 1",
+            received=f"shape {tuple(b.shape)}",
+        )
+    xv, bv, dt = _both(x, b)
+    xv, bv = wide(xv), wide(bv)
+    if dt is _BOOL:
+        xv, bv = xv.to(torch.uint8), bv.to(torch.uint8)
+    if bv.shape[0] > 1 and bool(bv[0] > bv[-1]):  # decreasing bins (NumPy's rule)
+        idx = bv.shape[0] - torch.searchsorted(bv.flip(0).contiguous(), xv.contiguous())
+    else:
+        idx = torch.searchsorted(bv.contiguous(), xv.contiguous(), right=True)
+    return idx.to(_I32)
+
+
+def bincount(x, weights=None, minlength=0, sparse=False):
+    if sparse:
+        raise OpInputError(
+            "ops.bincount: sparse=True is not supported by the torch backend.",
+            expected="sparse=False",
+            received="sparse=True",
+        )
+    x = _t(x)
+    if x.dtype not in INTS:
+        raise DtypeError(
+            "ops.bincount needs integer values.",
+            expected="an integer tensor",
+            received=f"dtype {NAMES[x.dtype]}",
+        )
+    if x.ndim not in (1, 2):
+        raise OpInputError(
+            "ops.bincount needs a 1-D or 2-D tensor.",
+            expected="x.ndim in (1, 2)",
+            received=f"shape {tuple(x.shape)}",
+        )
+    xi = wide(x).to(_I64)
+    if xi.numel() and int(xi.min()) < 0:
+        raise OpInputError(
+            "ops.bincount needs non-negative values.",
+            expected="x >= 0",
+            received=f"min value {int(xi.min())}",
+        )
+    if weights is None:
+        dt, w = _I32, None
+    else:
+        w = _t(weights)
+        dt = TORCH_DTYPES[result_type(NAMES[x.dtype], NAMES[w.dtype])]
+        if tuple(w.shape) != tuple(x.shape):
+            raise OpInputError(
+                "ops.bincount: weights must have the shape of x.",
+                expected=f"weights.shape == {tuple(x.shape)}",
+                received=f"weights.shape={tuple(w.shape)}",
+            )
+    length = builtins.max(int(minlength), int(xi.max()) + 1 if xi.numel() else 0)
+    rows = 1 if x.ndim == 1 else x.shape[0]
+    flat = xi.reshape(-1)
+    if x.ndim == 2:
+        flat = flat + (torch.arange(rows, device=x.device) * length).repeat_interleave(x.shape[1])
+    acc = _I64 if dt in INTS or dt is _BOOL else dt
+    if w is None:
+        src = torch.ones_like(flat)
+    else:
+        src = wide(w).reshape(-1).to(acc)
+    out = torch.zeros(rows * length, dtype=acc, device=x.device).index_add(0, flat, src)
+    if x.ndim == 2:
+        out = out.reshape(rows, length)
+    return cast(out, dt)
+
+
+def histogram(x, bins=10, range=None):
+    x = _t(x)
+    edges_dt = float_of(x.dtype)
+    v = x.reshape(-1).to(_F64)
+    bins = int(bins)
+    if range is None:
+        lo, hi = (float(v.min()), float(v.max())) if v.numel() else (0.0, 1.0)
+    else:
+        lo, hi = float(range[0]), float(range[1])
+    if lo == hi:
+        lo, hi = lo - 0.5, hi + 0.5
+    edges = torch.linspace(lo, hi, bins + 1, dtype=_F64, device=x.device)
+    edges[-1] = hi
+    inside = v[(v >= lo) & (v <= hi)]
+    idx = torch.searchsorted(edges, inside, right=True) - 1
+    idx = torch.clamp(idx, 0, bins - 1)
+    counts = torch.zeros(bins, dtype=_I64, device=x.device).index_add(0, idx, torch.ones_like(idx))
+    return counts.to(_I32), edges.to(edges_dt)
+
+
+def unravel_index(indices, shape):
+    idx = _t(indices)
+    dims = tuple(int(s) for s in shape)
+    size = 1
+    for d in dims:
+        size *= d
+    iw = wide(idx).to(_I64)
+    if iw.numel() and (int(iw.min()) < 0 or int(iw.max()) >= size):
+        raise OpInputError(
+            "ops.unravel_index: an index is out of bounds for the shape.",
+            expected=f"indices in [0, {size})",
+            received=f"indices in [{int(iw.min())}, {int(iw.max())}]",
+        )
+    out = []
+    for d in reversed(dims):
+        out.append(cast(torch.remainder(iw, d), idx.dtype))
+        iw = torch.div(iw, d, rounding_mode="floor")
+    return tuple(reversed(out))
+
+
+def correlate(x1, x2, mode="valid"):
+    a, v, dt = _both(x1, x2)
+    dt = float_of(dt)
+    if a.ndim != 1 or v.ndim != 1 or a.shape[0] == 0 or v.shape[0] == 0:
+        raise OpInputError(
+            "ops.correlate needs two non-empty 1-D tensors.",
+            expected="x1.ndim == x2.ndim == 1",
+            received=f"shapes {tuple(a.shape)} and {tuple(v.shape)}",
+        )
+    if mode not in ("valid", "same", "full"):
+        raise OpInputError(
+            "ops.correlate: unknown mode.",
+            expected="'valid', 'same' or 'full'",
+            received=repr(mode),
+        )
+    a, v = cast(a, dt), cast(v, dt)
+    swap = v.shape[0] > a.shape[0]
+    if swap:  # correlate(a, v) == conj(correlate(v, a))[::-1]
+        a, v = v, a
+    m = v.shape[0]
+    if dt in COMPLEX:
+        if swap:
+            a = torch.conj(a)
+        else:
+            v = torch.conj(v)
+    if mode == "valid":
+        left = right = 0
+    elif mode == "same":
+        left = m // 2
+        right = m - 1 - left
+    else:
+        left = right = m - 1
+    if left or right:
+        a = (
+            torch.nn.functional.pad(a, (left, right))
+            if dt not in COMPLEX
+            else torch.cat([a.new_zeros(left), a, a.new_zeros(right)])
+        )
+    half = dt in (torch.float16, torch.bfloat16)
+    if half:
+        a, v = a.to(torch.float32), v.to(torch.float32)
+    out = a.unfold(0, m, 1) @ v
+    out = out.flip(0) if swap else out
+    return out.to(dt) if half else out
+
+
+_BRIDGED = ()
 _BRIDGED = (
     "bartlett",
     "blackman",

@@ -4,8 +4,9 @@ Every call seeds a ``torch.Generator`` (one cached per device, re-seeded each ca
 two uint32 words of ``seed`` (``word0 * 2**32 + word1``), on the device the result goes to, so
 the same seed always gives the same values on a given device. Samples are drawn in float32
 (float64 when that is the dtype asked for) and cast. The streams differ from the NumPy
-backend's (only the distributions match); ``gamma``, ``beta`` and ``binomial`` are drawn by
-the reference backend (torch's samplers for them take no generator) and moved to the device.
+backend's (only the distributions match). ``gamma``/``beta`` use ``torch._standard_gamma``
+(the sampler behind ``torch.distributions.Gamma``) and ``binomial`` ``torch.binomial``, both
+with the seeded generator.
 """
 
 from __future__ import annotations
@@ -230,4 +231,34 @@ def shuffle(x, axis=0, seed=None):
     return torch.index_select(x, axis % nd, perm)
 
 
-_BRIDGED = ("gamma", "beta", "binomial")
+def _full(value, dims, w, dev):
+    t = value if isinstance(value, torch.Tensor) else torch.tensor(value, dtype=w, device=dev)
+    return torch.broadcast_to(cast(t, w).to(dev), dims).contiguous()
+
+
+def gamma(shape, alpha, dtype=None, seed=None):
+    dt = _float_dtype(dtype, "gamma")
+    gen, dev = _generator(seed, "gamma")
+    w = _work(dt)
+    a = _full(_param(alpha, w, dev), _shape(shape, "gamma"), w, dev)
+    return cast(torch._standard_gamma(a, generator=gen), dt)
+
+
+def beta(shape, alpha, beta, dtype=None, seed=None):
+    dt = _float_dtype(dtype, "beta")
+    gen, dev = _generator(seed, "beta")
+    w = _work(dt)
+    dims = _shape(shape, "beta")
+    x = torch._standard_gamma(_full(_param(alpha, w, dev), dims, w, dev), generator=gen)
+    y = torch._standard_gamma(_full(_param(beta, w, dev), dims, w, dev), generator=gen)
+    return cast(x / (x + y), dt)
+
+
+def binomial(shape, counts, probabilities, dtype=None, seed=None):
+    dt = _float_dtype(dtype, "binomial")
+    gen, dev = _generator(seed, "binomial")
+    w = _work(dt)
+    dims = _shape(shape, "binomial")
+    n = torch.round(_full(_param(counts, w, dev), dims, w, dev))
+    p = _full(_param(probabilities, w, dev), dims, w, dev)
+    return cast(torch.binomial(n, p, generator=gen), dt)

@@ -19,6 +19,7 @@ from typing import Any
 import torch
 
 from tholos import tree
+from tholos_backend_torch._fused import fused_update
 
 
 def _detach(x):
@@ -126,4 +127,4 @@ def supports_jit() -> bool:
     return _SUPPORTS
 
 
-__all__ = ["compile_step", "compute_gradients", "supports_jit"]
+__all__ = ["compile_step", "compute_gradients", "fused_update", "supports_jit"]

@@ -76,6 +76,9 @@ class LoadedBackend:
         self.Variable = impl.Variable
         self.devices = impl.devices
         self.trainer = impl.trainer
+        # optional: a class every Layer instantiated under this backend also derives from
+        # (see tholos.backend.contract.Backend and Layer.__new__)
+        self.layer_mixin = getattr(impl, "layer_mixin", None)
         self.unsupported = dict(getattr(impl, "unsupported", {}) or {})
         self.ops: dict[str, Callable[..., Any]] = {}
         for family in OP_FAMILIES:

@@ -36,7 +36,7 @@ import numpy as np
 
 from tholos import dtype_policies as _policies
 from tholos import ops, tree
-from tholos.backend import _stateless
+from tholos.backend import _state, _stateless
 from tholos.backend._stateless import (
     AutocastScope,
     StatelessScope,
@@ -232,6 +232,59 @@ def _is_tensor_like(x: Any) -> bool:
     return _has_shape(x)
 
 
+# ------------------------------------------------------------------------------ backend mixin
+
+# (original class, mixin) -> the class instances are really made of
+_BACKEND_CLASSES: dict[tuple[type, type], type] = {}
+
+
+def _layer_mixin() -> type | None:
+    """The active backend's optional ``layer_mixin`` (resolving the backend on first use)."""
+    active = _state._active
+    if active is None:
+        try:
+            active = _state.current()
+        except TholosError:  # no usable backend yet: plain layers (ops will raise later)
+            return None
+    return active.layer_mixin
+
+
+def backend_layer_class(cls: type, mixin: type) -> type:
+    """``cls`` combined with a backend's ``layer_mixin``: ``class cls(cls, mixin)``.
+
+    Made once per ``(cls, mixin)``. It carries the original's ``__name__``,
+    ``__qualname__``, ``__module__`` and registered module, so reprs, configs, summaries and
+    saved files are those of ``cls``; ``from_config`` is the original's; the original is in
+    ``_tholos_original_class``. ``mixin`` comes after every tholos class in the MRO, so
+    tholos' own methods (``__call__``, ``__setattr__``, ``compile``...) win.
+    """
+    key = (cls, mixin)
+    combined = _BACKEND_CLASSES.get(key)
+    if combined is None:
+        original = cls
+
+        def from_config(_cls: type, config: Any, *args: Any, **kwargs: Any) -> Any:
+            return original.from_config(config, *args, **kwargs)
+
+        namespace: dict[str, Any] = {
+            "__module__": cls.__module__,
+            "__qualname__": cls.__qualname__,
+            "__doc__": cls.__doc__,
+            "_tholos_original_class": cls,
+            "from_config": classmethod(from_config),
+        }
+        if "_tholos_module" in cls.__dict__:
+            namespace["_tholos_module"] = cls.__dict__["_tholos_module"]
+        combined = type(cls)(cls.__name__, (cls, mixin), namespace)
+        _BACKEND_CLASSES[key] = combined
+    return combined
+
+
+def original_class(cls: type) -> type:
+    """The user-facing class behind a :func:`backend_layer_class` (``cls`` itself otherwise)."""
+    return cls.__dict__.get("_tholos_original_class", cls)
+
+
 # ------------------------------------------------------------------------------ Layer
 
 
@@ -252,6 +305,11 @@ class Layer(Operation):
     """
 
     def __new__(cls, *args: Any, **kwargs: Any) -> Layer:
+        # A backend may make every layer also an instance of its own class (torch: nn.Module)
+        # through the optional Backend.layer_mixin; instantiation only, never per call.
+        mixin = _layer_mixin()
+        if mixin is not None and not issubclass(cls, mixin):
+            cls = backend_layer_class(cls, mixin)
         obj = super().__new__(cls)
         d = obj.__dict__
         d["_trainable_variables"] = []

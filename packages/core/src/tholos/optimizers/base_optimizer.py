@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from tholos import ops
-from tholos.backend import StatelessScope, Variable, name_scope
+from tholos.backend import StatelessScope, Variable, _state, _stateless, name_scope
 from tholos.backend.dtypes import floatx
 from tholos.errors import OpInputError
 from tholos.losses._utils import auto_name
@@ -494,6 +494,16 @@ class Optimizer:
     def _backend_update_step(
         self, grads: list[Any], variables: list[Variable], learning_rate: Any
     ) -> None:
+        # A backend may update every variable at once (torch: _foreach kernels) through the
+        # optional hook ``backend.trainer.fused_update``; it returns False for what it does not
+        # handle. Never inside a StatelessScope: there, assignments must be recorded.
+        fused = getattr(_state.current().trainer, "fused_update", None)
+        if (
+            fused is not None
+            and not _stateless._stateless_stack
+            and fused(self, grads, variables, learning_rate)
+        ):
+            return
         for g, v in zip(grads, variables):
             self.update_step(g, v, learning_rate)
 

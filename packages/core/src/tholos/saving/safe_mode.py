@@ -212,6 +212,9 @@ def _warm_up() -> None:
         from tholos import ops
 
         ops.convert_to_numpy(ops.zeros((1,)))
+        from tholos.backend._state import current
+
+        current().trainer.supports_jit()  # compile_from_config asks it (torch imports dynamo)
     except Exception:
         pass
 

@@ -259,7 +259,10 @@ def serialize_object(obj: Any) -> Any:
             "tholos.saving.register_serializable().",
         )
     config = obj.get_config()
-    registered = _CUSTOM_NAMES.get(id(type(obj)))
+    cls = type(obj)
+    # a layer made under a backend's layer_mixin is registered as its original class
+    cls = cls.__dict__.get("_tholos_original_class", cls)
+    registered = _CUSTOM_NAMES.get(id(cls))
     result = {
         "module": _module_of(obj),
         "class_name": type(obj).__name__,

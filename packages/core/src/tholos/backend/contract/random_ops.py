@@ -6,6 +6,12 @@ before calling the backend, so backends never see anything else. The same seed g
 values on the same backend; different seeds give independent streams. Values are not
 required to agree across backends (their moments are).
 
+These are the backend's *native* samplers: ``tholos.random`` calls them only when
+``tholos.config.random_generator() == "native"``. By default it uses the portable generator
+(Threefry-2x32-20 computed in core with the integer ops, :mod:`tholos.random.portable`), which
+needs no random op from the backend but relies on ``uint32`` ``add`` wrapping modulo ``2**32``
+and on ``left_shift``/``right_shift`` dropping the bits shifted out (see docs/randomness.md).
+
 ``dtype=None`` means ``floatx()`` for float samplers. Results have exactly ``shape``.
 """
 
