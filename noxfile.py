@@ -1,4 +1,4 @@
-"""nox sessions: `nox -s tests`, `nox -s conformance`, `nox -s lint`.
+"""nox sessions: `nox -s tests`, `nox -s conformance`, `nox -s lint`, `nox -s bench`.
 
 Each session builds its own virtualenv from the packages in this repository, which proves the
 packages install and work independently.
@@ -37,6 +37,14 @@ def tests(session: nox.Session) -> None:
     session.install(*CONSTRAINTS, "-r", "requirements/test.txt")
     session.install("-e", "packages/core", "-e", "packages/backend-numpy", "-e", "conformance")
     session.run("pytest", *session.posargs)
+
+
+@nox.session(python=False)
+def bench(session: nox.Session) -> None:
+    """The benchmarks (benchmarks/README.md) in the active environment, which must hold tholos
+    and the backends to measure; arguments after `--` go to the runner, e.g.
+    `nox -s bench -- --quick --backends torch --python-for keras-torch=/path/to/python`."""
+    session.run("python", "-m", "benchmarks", *session.posargs, external=True)
 
 
 REPORT_DIR = Path(".nox") / "conformance-reports"

@@ -21,6 +21,7 @@ import datetime as _dt
 import json
 import os
 import platform
+import re
 import statistics
 import subprocess
 import sys
@@ -72,12 +73,27 @@ def worker_env(args, backend: str) -> dict:
         env["JAX_PLATFORMS"] = "cpu"
     if args.threads:
         n = str(args.threads)
-        for key in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS",
-                    "TF_NUM_INTRAOP_THREADS"):
+        for key in (
+            "OMP_NUM_THREADS",
+            "MKL_NUM_THREADS",
+            "OPENBLAS_NUM_THREADS",
+            "TF_NUM_INTRAOP_THREADS",
+        ):
             env[key] = n
         flag = f"--xla_cpu_multi_thread_eigen={'false' if args.threads == 1 else 'true'}"
         env["XLA_FLAGS"] = " ".join(filter(None, [env.get("XLA_FLAGS"), flag]))
     return env
+
+
+_EXCEPTION_LINE = re.compile(r"^[A-Za-z_][\w.]*(Error|Exception|Exit)\b.*")
+
+
+def _error_line(stderr: str, returncode: int | None) -> str:
+    """The exception line of a worker's traceback (else its last line)."""
+    lines = [ln for ln in stderr.splitlines() if ln.strip()]
+    hits = [ln for ln in lines if _EXCEPTION_LINE.match(ln)]
+    line = hits[-1] if hits else (lines[-1] if lines else f"exit code {returncode}")
+    return line[:300]
 
 
 class Worker:
@@ -89,8 +105,12 @@ class Worker:
         full = dict(spec, party=party, backend=backend)
         self.proc = subprocess.Popen(
             [interpreter(args, party, backend), "-m", "benchmarks._worker", json.dumps(full)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log, text=True,
-            cwd=ROOT, env=worker_env(args, backend),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self.log,
+            text=True,
+            cwd=ROOT,
+            env=worker_env(args, backend),
         )
         self.ready: dict | None = None
         self.error: str | None = None
@@ -100,9 +120,7 @@ class Worker:
         if not line:
             self.proc.wait()
             self.log.seek(0)
-            tail = [ln for ln in self.log.read().splitlines() if ln.strip()]
-            last = tail[-1] if tail else f"exit code {self.proc.returncode}"
-            raise RuntimeError(last[:300])
+            raise RuntimeError(_error_line(self.log.read(), self.proc.returncode))
         return json.loads(line)
 
     def wait_ready(self) -> bool:
@@ -145,8 +163,15 @@ def parties_for(args, backend: str) -> list[str]:
 
 def run_workload(args, backend: str, name: str, record: dict) -> None:
     workload = WORKLOADS[name]
-    spec = {"workload": name, "steps": args.steps, "inner": args.inner, "device": args.device,
-            "seed": args.seed, "warmup": args.warmup, "threads": args.threads}
+    spec = {
+        "workload": name,
+        "steps": args.steps,
+        "inner": args.inner,
+        "device": args.device,
+        "seed": args.seed,
+        "warmup": args.warmup,
+        "threads": args.threads,
+    }
     parties = parties_for(args, backend)
     if backend == "numpy" and name != "mlp" and not args.numpy_all:
         return  # the float64-exact reference is not a speed contender; keep its run short
@@ -158,8 +183,13 @@ def run_workload(args, backend: str, name: str, record: dict) -> None:
         if ok:
             live.append(w)
             record["workers"].setdefault(key, w.ready["info"])
+            for case, err in w.ready.get("failed", {}).items():
+                record["unavailable"][f"{key}/{name}/{case}"] = err
+                print(f"  {key} {name} {case}: failed ({err})", file=sys.stderr)
             record["first_block"][f"{key}/{name}"] = {
-                "build_s": w.ready["build_s"], **w.ready["first_block_per_unit_s"]}
+                "build_s": w.ready["build_s"],
+                **w.ready["first_block_per_unit_s"],
+            }
         else:
             record["unavailable"][f"{key}/{name}"] = w.error
             w.close()
@@ -167,10 +197,11 @@ def run_workload(args, backend: str, name: str, record: dict) -> None:
     times = {(w.party, case): [] for w in live for case in workload.cases}
     try:
         for rep in range(args.repeats):
-            order = live[rep % max(len(live), 1):] + live[: rep % max(len(live), 1)]
+            order = live[rep % max(len(live), 1) :] + live[: rep % max(len(live), 1)]
             for case in workload.cases:
                 for w in order:
-                    times[(w.party, case)].append(w.request(case))
+                    if case not in w.ready.get("failed", {}):
+                        times[(w.party, case)].append(w.request(case))
     except RuntimeError as err:
         print(f"  {backend} {name}: a worker failed ({err})", file=sys.stderr)
         record["unavailable"][f"{backend}/{name}"] = f"failed while timing: {err}"
@@ -179,25 +210,37 @@ def run_workload(args, backend: str, name: str, record: dict) -> None:
             w.close()
     for (party, case), ts in times.items():
         if ts:
-            record["results"].append({
-                "backend": backend, "workload": name, "case": case, "party": party,
-                "unit": "one batch" if case in ("fit", "evaluate", "predict") else "one call",
-                "batch_size": workload.batch_size if case in ("fit", "evaluate", "predict") else 1,
-                "seconds": ts, "median_s": statistics.median(ts),
-            })
+            record["results"].append(
+                {
+                    "backend": backend,
+                    "workload": name,
+                    "case": case,
+                    "party": party,
+                    "unit": "one batch" if case in ("fit", "evaluate", "predict") else "one call",
+                    "batch_size": workload.batch_size
+                    if case in ("fit", "evaluate", "predict")
+                    else 1,
+                    "seconds": ts,
+                    "median_s": statistics.median(ts),
+                }
+            )
     summary = ", ".join(
-        f"{p}/{c} {1e3 * statistics.median(ts):.2f} ms" for (p, c), ts in times.items() if ts)
+        f"{p}/{c} {1e3 * statistics.median(ts):.2f} ms" for (p, c), ts in times.items() if ts
+    )
     print(f"  {backend} {name}: {summary}", file=sys.stderr)
 
 
 def _time_import(python: str, code: str, env: dict) -> float | str:
-    program = ("import time; _t = time.perf_counter()\n" + code.replace("; ", "\n")
-               + "\nprint(repr(time.perf_counter() - _t))")
-    done = subprocess.run([python, "-c", program], capture_output=True, text=True, env=env,
-                          cwd=tempfile.gettempdir())
+    program = (
+        "import time; _t = time.perf_counter()\n"
+        + code.replace("; ", "\n")
+        + "\nprint(repr(time.perf_counter() - _t))"
+    )
+    done = subprocess.run(
+        [python, "-c", program], capture_output=True, text=True, env=env, cwd=tempfile.gettempdir()
+    )
     if done.returncode:
-        tail = [ln for ln in done.stderr.splitlines() if ln.strip()]
-        return tail[-1][:200] if tail else f"exit code {done.returncode}"
+        return _error_line(done.stderr, done.returncode)
     return float(done.stdout.strip().splitlines()[-1])
 
 
@@ -212,7 +255,7 @@ def run_imports(args, backend: str, record: dict) -> None:
     errors: dict[str, str] = {}
     for rep in range(args.import_repeats):
         keys = list(rows)
-        keys = keys[rep % len(keys):] + keys[: rep % len(keys)]
+        keys = keys[rep % len(keys) :] + keys[: rep % len(keys)]
         for key in keys:
             if key in errors:
                 continue
@@ -223,18 +266,32 @@ def run_imports(args, backend: str, record: dict) -> None:
                 times[key].append(t)
     for key, ts in times.items():
         if ts:
-            record["imports"].append({"backend": backend, "what": key, "python": rows[key][0],
-                                      "code": rows[key][1], "seconds": ts,
-                                      "median_s": statistics.median(ts)})
+            record["imports"].append(
+                {
+                    "backend": backend,
+                    "what": key,
+                    "python": rows[key][0],
+                    "code": rows[key][1],
+                    "seconds": ts,
+                    "median_s": statistics.median(ts),
+                }
+            )
     for key, err in errors.items():
         record["unavailable"][f"import-{key}-{backend}"] = err
-    print(f"  {backend} import: " + ", ".join(
-        f"{k} {statistics.median(v):.2f} s" for k, v in times.items() if v), file=sys.stderr)
+    print(
+        f"  {backend} import: "
+        + ", ".join(f"{k} {statistics.median(v):.2f} s" for k, v in times.items() if v),
+        file=sys.stderr,
+    )
 
 
 def machine() -> dict:
-    out = {"platform": platform.platform(), "machine": platform.machine(),
-           "cpu_count": os.cpu_count(), "python": sys.version.split()[0]}
+    out = {
+        "platform": platform.platform(),
+        "machine": platform.machine(),
+        "cpu_count": os.cpu_count(),
+        "python": sys.version.split()[0],
+    }
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
             if line.startswith("model name"):
@@ -255,10 +312,18 @@ def machine() -> dict:
 
 
 def cmd_run(args) -> dict:
-    record = {"kind": "speed", "date": _dt.datetime.now().isoformat(timespec="seconds"),
-              "machine": machine(), "device": args.device, "settings": vars(args).copy(),
-              "workers": {}, "first_block": {}, "unavailable": {}, "results": [],
-              "imports": []}
+    record = {
+        "kind": "speed",
+        "date": _dt.datetime.now().isoformat(timespec="seconds"),
+        "machine": machine(),
+        "device": args.device,
+        "settings": vars(args).copy(),
+        "workers": {},
+        "first_block": {},
+        "unavailable": {},
+        "results": [],
+        "imports": [],
+    }
     started = time.perf_counter()
     for backend in args.backends:
         print(f"backend {backend}", file=sys.stderr)
@@ -273,11 +338,23 @@ def cmd_run(args) -> dict:
 
 
 def cmd_memory(args) -> dict:
-    record = {"kind": "memory", "date": _dt.datetime.now().isoformat(timespec="seconds"),
-              "machine": machine(), "device": args.device, "settings": vars(args).copy(),
-              "runs": [], "unavailable": {}}
-    spec = {"mode": "memory", "workload": "mlp", "steps": args.memory_steps,
-            "calls": args.calls, "device": args.device, "seed": args.seed}
+    record = {
+        "kind": "memory",
+        "date": _dt.datetime.now().isoformat(timespec="seconds"),
+        "machine": machine(),
+        "device": args.device,
+        "settings": vars(args).copy(),
+        "runs": [],
+        "unavailable": {},
+    }
+    spec = {
+        "mode": "memory",
+        "workload": "mlp",
+        "steps": args.memory_steps,
+        "calls": args.calls,
+        "device": args.device,
+        "seed": args.seed,
+    }
     for backend in args.backends:
         for party in [p for p in args.parties if p != "native"]:
             if party == "keras" and backend in NO_KERAS:
@@ -293,24 +370,39 @@ def cmd_memory(args) -> dict:
                 w.close()
             result.update(_report.memory_stats(result["rss"]), backend=backend, party=party)
             record["runs"].append(result)
-            print(f"  {party}-{backend}: growth {result['growth_mb']:+.1f} MB over "
-                  f"{args.calls} fits, slope {result['slope_kb_per_call']:+.1f} KB/call",
-                  file=sys.stderr)
+            print(
+                f"  {party}-{backend}: growth {result['growth_mb']:+.1f} MB over "
+                f"{args.calls} fits, slope {result['slope_kb_per_call']:+.1f} KB/call",
+                file=sys.stderr,
+            )
     return record
 
 
 def parse(argv=None):
     parser = argparse.ArgumentParser(
-        prog="python -m benchmarks", description=__doc__.splitlines()[0],
-        formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__.split("\n", 2)[2])
+        prog="python -m benchmarks",
+        description=__doc__.splitlines()[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=__doc__.split("\n", 2)[2],
+    )
     parser.add_argument("command", nargs="?", default="run", choices=("run", "memory"))
-    parser.add_argument("--backends", nargs="+", default=None, choices=BACKENDS,
-                        help="default: torch jax tensorflow numpy")
+    parser.add_argument(
+        "--backends",
+        nargs="+",
+        default=None,
+        choices=BACKENDS,
+        help="default: torch jax tensorflow numpy",
+    )
     parser.add_argument("--workloads", nargs="+", default=list(WORKLOADS), choices=WORKLOADS)
     parser.add_argument("--parties", nargs="+", default=list(PARTIES), choices=PARTIES)
-    parser.add_argument("--python-for", action="append", default=[], metavar="KEY=PYTHON",
-                        help="interpreter for a party: KEY is PARTY-BACKEND (keras-torch), "
-                        "BACKEND (jax) or PARTY (keras); repeatable")
+    parser.add_argument(
+        "--python-for",
+        action="append",
+        default=[],
+        metavar="KEY=PYTHON",
+        help="interpreter for a party: KEY is PARTY-BACKEND (keras-torch), "
+        "BACKEND (jax) or PARTY (keras); repeatable",
+    )
     parser.add_argument("--device", choices=("cpu", "gpu"), default="cpu")
     parser.add_argument("--quick", action="store_true", help="few steps and repeats (smoke)")
     parser.add_argument("--repeats", type=int, default=None, help="timed blocks per party/case")
@@ -319,10 +411,17 @@ def parse(argv=None):
     parser.add_argument("--warmup", type=int, default=1, help="untimed blocks per case")
     parser.add_argument("--import-repeats", type=int, default=None)
     parser.add_argument("--no-imports", action="store_true")
-    parser.add_argument("--numpy-all", action="store_true",
-                        help="run every workload on the numpy backend (default: mlp only)")
-    parser.add_argument("--threads", type=int, default=None,
-                        help="set OMP/MKL/TF/torch/XLA thread counts in every worker")
+    parser.add_argument(
+        "--numpy-all",
+        action="store_true",
+        help="run every workload on the numpy backend (default: mlp only)",
+    )
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        help="set OMP/MKL/TF/torch/XLA thread counts in every worker",
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--calls", type=int, default=200, help="memory: fit() calls")
     parser.add_argument("--memory-steps", type=int, default=4, help="memory: batches per fit")
@@ -331,8 +430,12 @@ def parse(argv=None):
     if args.backends is None:
         args.backends = ["torch", "jax", "tensorflow", "numpy"]
     quick = args.quick
-    for name, full, small in (("repeats", 7, 3), ("steps", 10, 3), ("inner", 20, 5),
-                              ("import_repeats", 5, 2)):
+    for name, full, small in (
+        ("repeats", 7, 3),
+        ("steps", 10, 2),
+        ("inner", 20, 5),
+        ("import_repeats", 5, 2),
+    ):
         if getattr(args, name) is None:
             setattr(args, name, small if quick else full)
     return args

@@ -13,6 +13,7 @@ CASE_LABELS = {
 }
 NATIVE_TARGET = {"fit": 1.05, "call1": 1.3, "predict1": 1.3}
 IMPORT_BUDGET_S = 0.3
+MEMORY_BUDGET_MB = 5.0  # growth over 190 fit() calls still counted as noise
 
 
 def _ms(x: float | None) -> str:
@@ -54,11 +55,11 @@ def markdown(record: dict) -> str:
         "or per call (one sample); ± is half the range over the repeats. Ratio targets: "
         "tholos/native ≤ 1.05 for fit steps and ≤ 1.3 for one-sample calls; tholos/Keras ≤ 1.",
     ]
-    by_key = {(r["backend"], r["workload"], r["case"], r["party"]): r
-              for r in record["results"]}
+    by_key = {(r["backend"], r["workload"], r["case"], r["party"]): r for r in record["results"]}
     backends = list(dict.fromkeys(r["backend"] for r in record["results"]))
-    backends += [b for b in dict.fromkeys(i["backend"] for i in record["imports"])
-                 if b not in backends]
+    backends += [
+        b for b in dict.fromkeys(i["backend"] for i in record["imports"]) if b not in backends
+    ]
     for backend in backends:
         lines += ["", f"## {backend}", ""]
         lines += [
@@ -66,8 +67,7 @@ def markdown(record: dict) -> str:
             "| tholos/native | tholos/Keras |",
             "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
         ]
-        rows = [r for r in record["results"] if r["backend"] == backend and
-                r["party"] == "tholos"]
+        rows = [r for r in record["results"] if r["backend"] == backend and r["party"] == "tholos"]
         seen = set()
         for r in record["results"]:
             if r["backend"] != backend or (r["workload"], r["case"]) in seen:
@@ -78,8 +78,7 @@ def markdown(record: dict) -> str:
                 hit = by_key.get((backend, r["workload"], r["case"], party))
                 cells[party] = hit
             med = {p: (c["median_s"] if c else None) for p, c in cells.items()}
-            txt = {p: (_ms(med[p]) + _spread(c["seconds"]) if c else "—")
-                   for p, c in cells.items()}
+            txt = {p: (_ms(med[p]) + _spread(c["seconds"]) if c else "—") for p, c in cells.items()}
             lines.append(
                 f"| {r['workload']} | {CASE_LABELS[r['case']]} | {r['batch_size']} "
                 f"| {txt['tholos']} | {txt['native']} | {txt['keras']} "
@@ -92,12 +91,15 @@ def markdown(record: dict) -> str:
             fw = imports.get("framework", {}).get("median_s")
             th = imports.get("tholos", {}).get("median_s")
             kr = imports.get("keras", {}).get("median_s")
-            extra = "—" if fw is None or th is None else (
-                f"{th - fw:+.2f} {'✓' if th - fw <= IMPORT_BUDGET_S else '✗'}")
+            extra = (
+                "—"
+                if fw is None or th is None
+                else (f"{th - fw:+.2f} {'✓' if th - fw <= IMPORT_BUDGET_S else '✗'}")
+            )
             lines += [
                 "",
                 "| import (fresh process) | framework (s) | tholos + backend (s) | Keras 3 (s) "
-                "| tholos − framework (s, target ≤ +0.30) | tholos/Keras |",
+                "| tholos - framework (s, target ≤ +0.30) | tholos/Keras |",
                 "| --- | ---: | ---: | ---: | ---: | ---: |",
                 f"| `{imports.get('framework', {}).get('code', '')}` "
                 f"| {_s(fw)} | {_s(th)} | {_s(kr)} | {extra} | {_ratio(th, kr, 1.0)} |",
@@ -147,17 +149,18 @@ def memory_markdown(record: dict) -> str:
         f"Machine: {m.get('cpu', m['machine'])}, {m['cpu_count']} logical CPUs. "
         f"{s['calls']} consecutive `fit()` calls (1 epoch of {s['memory_steps']} batches of 32) "
         "on an MLP 16 -> 64 -> 64 -> 1; resident set size after each call. Growth and slope "
-        "are measured after the first 10 calls. Target: growth within noise (a few MB, "
-        "slope ~0).",
+        "are measured after the first 10 calls (allocators and caches settle there).",
         "",
         "| backend | party | RSS after call 1 (MB) | after call 10 (MB) | last (MB) "
-        "| growth (MB) | last/after-10 | slope (KB/call) | s per fit |",
+        f"| growth (MB, target ≤ {MEMORY_BUDGET_MB:g}) | last/after-10 | slope (KB/call) "
+        "| s per fit |",
         "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in record["runs"]:
         lines.append(
             f"| {r['backend']} | {r['party']} | {r['rss_first_mb']:.1f} "
             f"| {r['rss_after_warmup_mb']:.1f} | {r['rss_last_mb']:.1f} | {r['growth_mb']:+.1f} "
+            f"{'✓' if r['growth_mb'] <= MEMORY_BUDGET_MB else '✗'} "
             f"| {r['ratio']:.3f} | {r['slope_kb_per_call']:+.1f} "
             f"| {r['seconds'] / len(r['rss']):.3f} |"
         )

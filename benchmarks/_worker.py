@@ -13,6 +13,7 @@ import json
 import os
 import sys
 import time
+import traceback
 
 NATIVE_MODULES = {
     "torch": "benchmarks.parties.native_torch",
@@ -40,20 +41,33 @@ def _apply_threads(threads: int | None) -> None:
 
 def thread_info() -> dict:
     """Thread counts and the environment variables that set them, as this process sees them."""
-    keys = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "XLA_FLAGS",
-            "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS", "CUDA_VISIBLE_DEVICES",
-            "JAX_PLATFORMS")
-    out: dict = {"python": sys.version.split()[0], "executable": sys.executable,
-                 "cpu_count": os.cpu_count(),
-                 "env": {k: os.environ[k] for k in keys if k in os.environ}}
+    keys = (
+        "OMP_NUM_THREADS",
+        "MKL_NUM_THREADS",
+        "OPENBLAS_NUM_THREADS",
+        "XLA_FLAGS",
+        "TF_NUM_INTRAOP_THREADS",
+        "TF_NUM_INTEROP_THREADS",
+        "CUDA_VISIBLE_DEVICES",
+        "JAX_PLATFORMS",
+    )
+    out: dict = {
+        "python": sys.version.split()[0],
+        "executable": sys.executable,
+        "cpu_count": os.cpu_count(),
+        "env": {k: os.environ[k] for k in keys if k in os.environ},
+    }
     if hasattr(os, "sched_getaffinity"):
         out["affinity_cpus"] = len(os.sched_getaffinity(0))
     if "torch" in sys.modules:
         import torch
 
-        out.update(torch=torch.__version__, torch_num_threads=torch.get_num_threads(),
-                   torch_num_interop_threads=torch.get_num_interop_threads(),
-                   torch_cuda=torch.cuda.is_available())
+        out.update(
+            torch=torch.__version__,
+            torch_num_threads=torch.get_num_threads(),
+            torch_num_interop_threads=torch.get_num_interop_threads(),
+            torch_cuda=torch.cuda.is_available(),
+        )
     if "jax" in sys.modules:
         import jax
 
@@ -61,9 +75,11 @@ def thread_info() -> dict:
     if "tensorflow" in sys.modules:
         import tensorflow as tf
 
-        out.update(tensorflow=tf.__version__,
-                   tf_intra_op_threads=tf.config.threading.get_intra_op_parallelism_threads(),
-                   tf_inter_op_threads=tf.config.threading.get_inter_op_parallelism_threads())
+        out.update(
+            tensorflow=tf.__version__,
+            tf_intra_op_threads=tf.config.threading.get_intra_op_parallelism_threads(),
+            tf_inter_op_threads=tf.config.threading.get_inter_op_parallelism_threads(),
+        )
     return out
 
 
@@ -104,16 +120,22 @@ def serve(spec: dict, channel) -> None:
     blocks, info = _build(spec)
     _apply_threads(spec.get("threads"))
     build_s = time.perf_counter() - t0
-    first = {}
-    for case, block in blocks.items():
-        for i in range(spec["warmup"]):
-            start = time.perf_counter()
-            n = block()
-            if i == 0:
-                first[case] = (time.perf_counter() - start) / n
+    first, failed = {}, {}
+    for case, block in list(blocks.items()):
+        try:
+            for i in range(spec["warmup"]):
+                start = time.perf_counter()
+                n = block()
+                if i == 0:
+                    first[case] = (time.perf_counter() - start) / n
+        except Exception as err:  # this case does not run here; the others still can
+            traceback.print_exc()
+            failed[case] = f"{type(err).__name__}: {str(err).strip().splitlines()[0][:200]}"
+            del blocks[case]
     info.update(thread_info())
-    channel.write(json.dumps({"ready": True, "info": info, "build_s": build_s,
-                              "first_block_per_unit_s": first}) + "\n")
+    ready = {"ready": True, "info": info, "build_s": build_s}
+    ready.update(first_block_per_unit_s=first, failed=failed)
+    channel.write(json.dumps(ready) + "\n")
     for line in sys.stdin:
         request = json.loads(line)
         if request.get("quit"):
@@ -133,10 +155,10 @@ def memory(spec: dict, channel) -> None:
     from benchmarks._workloads import Workload, make_data
     from benchmarks.parties import api
 
-    K = api._module(spec["party"])
-    K.utils.set_random_seed(spec["seed"])
+    kx = api._module(spec["party"])
+    kx.utils.set_random_seed(spec["seed"])
     wl = Workload("mlp", 32, ("fit",), "small MLP", {"features": 16, "hidden": 64})
-    model = api.build_model(K, wl)
+    model = api.build_model(kx, wl)
     model.compile(optimizer="adam", loss="mse")
     x, y = make_data(wl, spec["steps"] * wl.batch_size, spec["seed"])
     rss = []
@@ -148,8 +170,10 @@ def memory(spec: dict, channel) -> None:
     gc.collect()
     info = api.info(spec["party"])
     info.update(thread_info())
-    channel.write(json.dumps({"rss": rss, "rss_after_gc": rss_bytes(), "seconds": seconds,
-                              "info": info}) + "\n")
+    channel.write(
+        json.dumps({"rss": rss, "rss_after_gc": rss_bytes(), "seconds": seconds, "info": info})
+        + "\n"
+    )
 
 
 def main() -> None:

@@ -1,12 +1,10 @@
 """tholos and Keras 3: the same code, written once against their common public API.
 
-``K`` is the ``tholos`` or ``keras`` module; the backend is chosen by the worker's environment
+``kx`` is the ``tholos`` or ``keras`` module; the backend is chosen by the worker's environment
 (``THOLOS_BACKEND`` / ``KERAS_BACKEND``).
 """
 
 from __future__ import annotations
-
-import numpy as np
 
 from benchmarks._workloads import ADAM_EPSILON, BETA_1, BETA_2, LEARNING_RATE, make_data
 
@@ -21,10 +19,10 @@ def _module(framework: str):
     return keras
 
 
-def build_model(K, workload):
-    layers, p = K.layers, workload.params
+def build_model(kx, workload):
+    layers, p = kx.layers, workload.params
     if workload.name == "convnet":
-        return K.Sequential(
+        return kx.Sequential(
             [
                 layers.Input(shape=(p["image"], p["image"], 1)),
                 layers.Conv2D(64, 3, activation="relu"),
@@ -38,7 +36,7 @@ def build_model(K, workload):
             ]
         )
     if workload.name == "mlp":
-        return K.Sequential(
+        return kx.Sequential(
             [
                 layers.Input(shape=(p["features"],)),
                 layers.Dense(p["hidden"], activation="relu"),
@@ -56,9 +54,9 @@ def build_model(K, workload):
         h = layers.LayerNormalization()(layers.Add()([h, f]))
         h = layers.GlobalAveragePooling1D()(h)
         out = layers.Dense(p["classes"], activation="softmax")(h)
-        return K.Model(tokens, out)
+        return kx.Model(tokens, out)
     if workload.name == "lstm":
-        return K.Sequential(
+        return kx.Sequential(
             [
                 layers.Input(shape=(p["seq"], p["features"])),
                 layers.LSTM(p["units"]),
@@ -69,12 +67,12 @@ def build_model(K, workload):
 
 
 def build(framework, workload, steps, inner, device, seed):
-    K = _module(framework)
-    K.utils.set_random_seed(seed)
-    model = build_model(K, workload)
+    kx = _module(framework)
+    kx.utils.set_random_seed(seed)
+    model = build_model(kx, workload)
     loss = "mse" if workload.name in ("mlp", "lstm") else "sparse_categorical_crossentropy"
     model.compile(
-        optimizer=K.optimizers.Adam(
+        optimizer=kx.optimizers.Adam(
             learning_rate=LEARNING_RATE, beta_1=BETA_1, beta_2=BETA_2, epsilon=ADAM_EPSILON
         ),
         loss=loss,
@@ -82,8 +80,8 @@ def build(framework, workload, steps, inner, device, seed):
     b = workload.batch_size
     x, y = make_data(workload, steps * b, seed)
     x1 = x[:1]
-    x1_tensor = K.ops.convert_to_tensor(x1)
-    to_numpy = K.ops.convert_to_numpy
+    x1_tensor = kx.ops.convert_to_tensor(x1)
+    to_numpy = kx.ops.convert_to_numpy
 
     def fit():
         model.fit(x, y, batch_size=b, epochs=1, shuffle=False, verbose=0)
@@ -107,13 +105,18 @@ def build(framework, workload, steps, inner, device, seed):
             model.predict(x1, verbose=0)
         return inner
 
-    blocks = {"fit": fit, "evaluate": evaluate, "predict": predict, "call1": call1,
-              "predict1": predict1}
+    blocks = {
+        "fit": fit,
+        "evaluate": evaluate,
+        "predict": predict,
+        "call1": call1,
+        "predict1": predict1,
+    }
     return {case: blocks[case] for case in workload.cases}
 
 
 def info(framework) -> dict:
-    K = _module(framework)
+    kx = _module(framework)
     if framework == "tholos":
-        return {"tholos_backend": K.backend.backend()}
-    return {"keras": K.__version__, "keras_backend": K.backend.backend()}
+        return {"tholos_backend": kx.backend.backend()}
+    return {"keras": kx.__version__, "keras_backend": kx.backend.backend()}

@@ -28,13 +28,16 @@ def _dense(key, n_in, n_out):
 
 
 def _conv(key, c_in, c_out, k=3):
-    return {"w": _glorot(key, (k, k, c_in, c_out), k * k * c_in, k * k * c_out),
-            "b": jnp.zeros((c_out,))}
+    return {
+        "w": _glorot(key, (k, k, c_in, c_out), k * k * c_in, k * k * c_out),
+        "b": jnp.zeros((c_out,)),
+    }
 
 
 def _conv_apply(p, x):
-    y = lax.conv_general_dilated(x, p["w"], (1, 1), "VALID",
-                                 dimension_numbers=("NHWC", "HWIO", "NHWC"))
+    y = lax.conv_general_dilated(
+        x, p["w"], (1, 1), "VALID", dimension_numbers=("NHWC", "HWIO", "NHWC")
+    )
     return jax.nn.relu(y + p["b"])
 
 
@@ -55,30 +58,45 @@ def init(workload, key):
     p = workload.params
     k = list(jax.random.split(key, 8))
     if workload.name == "convnet":
-        return {"c1": _conv(k[0], 1, 64), "c2": _conv(k[1], 64, 64), "c3": _conv(k[2], 64, 128),
-                "c4": _conv(k[3], 128, 128), "fc": _dense(k[4], 128, p["classes"])}
+        return {
+            "c1": _conv(k[0], 1, 64),
+            "c2": _conv(k[1], 64, 64),
+            "c3": _conv(k[2], 64, 128),
+            "c4": _conv(k[3], 128, 128),
+            "fc": _dense(k[4], 128, p["classes"]),
+        }
     if workload.name == "mlp":
-        return {"d1": _dense(k[0], p["features"], p["hidden"]),
-                "d2": _dense(k[1], p["hidden"], p["hidden"]), "d3": _dense(k[2], p["hidden"], 1)}
+        return {
+            "d1": _dense(k[0], p["features"], p["hidden"]),
+            "d2": _dense(k[1], p["hidden"], p["hidden"]),
+            "d3": _dense(k[2], p["hidden"], 1),
+        }
     if workload.name == "transformer":
         d, h, kd = p["dim"], p["heads"], p["key_dim"]
 
         def proj(kk):
             return {"w": _glorot(kk, (d, h, kd), d, h * kd), "b": jnp.zeros((h, kd))}
 
-        return {"emb": jax.random.uniform(k[0], (p["vocab"], d), jnp.float32, -0.05, 0.05),
-                "q": proj(k[1]), "k": proj(k[2]), "v": proj(k[3]),
-                "o": {"w": _glorot(k[4], (h, kd, d), h * kd, d), "b": jnp.zeros((d,))},
-                "ln1": {"g": jnp.ones((d,)), "b": jnp.zeros((d,))},
-                "ln2": {"g": jnp.ones((d,)), "b": jnp.zeros((d,))},
-                "f1": _dense(k[5], d, p["ff"]), "f2": _dense(k[6], p["ff"], d),
-                "out": _dense(k[7], d, p["classes"])}
+        return {
+            "emb": jax.random.uniform(k[0], (p["vocab"], d), jnp.float32, -0.05, 0.05),
+            "q": proj(k[1]),
+            "k": proj(k[2]),
+            "v": proj(k[3]),
+            "o": {"w": _glorot(k[4], (h, kd, d), h * kd, d), "b": jnp.zeros((d,))},
+            "ln1": {"g": jnp.ones((d,)), "b": jnp.zeros((d,))},
+            "ln2": {"g": jnp.ones((d,)), "b": jnp.zeros((d,))},
+            "f1": _dense(k[5], d, p["ff"]),
+            "f2": _dense(k[6], p["ff"], d),
+            "out": _dense(k[7], d, p["classes"]),
+        }
     if workload.name == "lstm":
         f, u = p["features"], p["units"]
-        return {"w": _glorot(k[0], (f, 4 * u), f, 4 * u),
-                "u": jnp.linalg.qr(jax.random.normal(k[1], (4 * u, u)))[0].T,
-                "b": jnp.zeros((4 * u,)).at[u : 2 * u].set(1.0),
-                "out": _dense(k[2], u, 1)}
+        return {
+            "w": _glorot(k[0], (f, 4 * u), f, 4 * u),
+            "u": jnp.linalg.qr(jax.random.normal(k[1], (4 * u, u)))[0].T,
+            "b": jnp.zeros((4 * u,)).at[u : 2 * u].set(1.0),
+            "out": _dense(k[2], u, 1),
+        }
     raise KeyError(workload.name)
 
 
@@ -96,8 +114,7 @@ def forward(workload, params, x, key, training):
         return h @ params["d3"]["w"] + params["d3"]["b"]
     if workload.name == "transformer":
         h = params["emb"][x]
-        q, k, v = (jnp.einsum("bsd,dhk->bshk", h, params[n]["w"]) + params[n]["b"]
-                   for n in "qkv")
+        q, k, v = (jnp.einsum("bsd,dhk->bshk", h, params[n]["w"]) + params[n]["b"] for n in "qkv")
         scores = jnp.einsum("bqhk,bshk->bhqs", q / np.sqrt(p["key_dim"]), k)
         a = jnp.einsum("bhqs,bshk->bqhk", jax.nn.softmax(scores, axis=-1), v)
         a = jnp.einsum("bqhk,hkd->bqd", a, params["o"]["w"]) + params["o"]["b"]
@@ -135,8 +152,13 @@ def build(workload, steps, inner, device, seed):
     key = jax.random.PRNGKey(seed)
     params = init(workload, key)
     zeros = jax.tree.map(jnp.zeros_like, params)
-    state = {"params": params, "m": zeros, "v": zeros, "t": jnp.zeros((), jnp.int32),
-             "key": jax.random.PRNGKey(seed + 1)}
+    state = {
+        "params": params,
+        "m": zeros,
+        "v": zeros,
+        "t": jnp.zeros((), jnp.int32),
+        "key": jax.random.PRNGKey(seed + 1),
+    }
 
     def loss_fn(params, x, y, key, training):
         return loss_of(workload, forward(workload, params, x, key, training), y)
@@ -150,8 +172,9 @@ def build(workload, steps, inner, device, seed):
         v = jax.tree.map(lambda v, g: BETA_2 * v + (1 - BETA_2) * g * g, state["v"], grads)
         tf = t.astype(jnp.float32)
         lr = LEARNING_RATE * jnp.sqrt(1 - BETA_2**tf) / (1 - BETA_1**tf)
-        params = jax.tree.map(lambda p, m, v: p - lr * m / (jnp.sqrt(v) + ADAM_EPSILON),
-                              state["params"], m, v)
+        params = jax.tree.map(
+            lambda p, m, v: p - lr * m / (jnp.sqrt(v) + ADAM_EPSILON), state["params"], m, v
+        )
         return {"params": params, "m": m, "v": v, "t": t, "key": key}, loss
 
     @jax.jit
@@ -164,8 +187,10 @@ def build(workload, steps, inner, device, seed):
 
     x, y = make_data(workload, steps * workload.batch_size, seed)
     b = workload.batch_size
-    batches = [(jnp.asarray(x[i * b : (i + 1) * b]), jnp.asarray(y[i * b : (i + 1) * b]))
-               for i in range(steps)]
+    batches = [
+        (jnp.asarray(x[i * b : (i + 1) * b]), jnp.asarray(y[i * b : (i + 1) * b]))
+        for i in range(steps)
+    ]
     x1 = jnp.asarray(x[:1])
     holder = {"state": state}
 
@@ -193,8 +218,13 @@ def build(workload, steps, inner, device, seed):
             np.asarray(predict_step(params, x1))
         return inner
 
-    blocks = {"fit": fit, "evaluate": evaluate, "predict": predict, "call1": call1,
-              "predict1": call1}
+    blocks = {
+        "fit": fit,
+        "evaluate": evaluate,
+        "predict": predict,
+        "call1": call1,
+        "predict1": call1,
+    }
     return {case: blocks[case] for case in workload.cases}
 
 

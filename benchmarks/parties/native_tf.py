@@ -30,38 +30,53 @@ def _dense(n_in, n_out):
 
 
 def _conv(c_in, c_out, k=3):
-    return {"w": _glorot((k, k, c_in, c_out), k * k * c_in, k * k * c_out),
-            "b": _zeros((c_out,))}
+    return {"w": _glorot((k, k, c_in, c_out), k * k * c_in, k * k * c_out), "b": _zeros((c_out,))}
 
 
 def init(workload):
     p = workload.params
     if workload.name == "convnet":
-        return {"c1": _conv(1, 64), "c2": _conv(64, 64), "c3": _conv(64, 128),
-                "c4": _conv(128, 128), "fc": _dense(128, p["classes"])}
+        return {
+            "c1": _conv(1, 64),
+            "c2": _conv(64, 64),
+            "c3": _conv(64, 128),
+            "c4": _conv(128, 128),
+            "fc": _dense(128, p["classes"]),
+        }
     if workload.name == "mlp":
-        return {"d1": _dense(p["features"], p["hidden"]), "d2": _dense(p["hidden"], p["hidden"]),
-                "d3": _dense(p["hidden"], 1)}
+        return {
+            "d1": _dense(p["features"], p["hidden"]),
+            "d2": _dense(p["hidden"], p["hidden"]),
+            "d3": _dense(p["hidden"], 1),
+        }
     if workload.name == "transformer":
         d, h, kd = p["dim"], p["heads"], p["key_dim"]
 
         def proj():
             return {"w": _glorot((d, h, kd), d, h * kd), "b": _zeros((h, kd))}
 
-        return {"emb": tf.Variable(tf.random.uniform((p["vocab"], d), -0.05, 0.05)),
-                "q": proj(), "k": proj(), "v": proj(),
-                "o": {"w": _glorot((h, kd, d), h * kd, d), "b": _zeros((d,))},
-                "ln1": {"g": _zeros((d,), 1.0), "b": _zeros((d,))},
-                "ln2": {"g": _zeros((d,), 1.0), "b": _zeros((d,))},
-                "f1": _dense(d, p["ff"]), "f2": _dense(p["ff"], d),
-                "out": _dense(d, p["classes"])}
+        return {
+            "emb": tf.Variable(tf.random.uniform((p["vocab"], d), -0.05, 0.05)),
+            "q": proj(),
+            "k": proj(),
+            "v": proj(),
+            "o": {"w": _glorot((h, kd, d), h * kd, d), "b": _zeros((d,))},
+            "ln1": {"g": _zeros((d,), 1.0), "b": _zeros((d,))},
+            "ln2": {"g": _zeros((d,), 1.0), "b": _zeros((d,))},
+            "f1": _dense(d, p["ff"]),
+            "f2": _dense(p["ff"], d),
+            "out": _dense(d, p["classes"]),
+        }
     if workload.name == "lstm":
         f, u = p["features"], p["units"]
         bias = np.zeros((4 * u,), "float32")
         bias[u : 2 * u] = 1.0
-        return {"w": _glorot((f, 4 * u), f, 4 * u),
-                "u": tf.Variable(tf.transpose(tf.linalg.qr(tf.random.normal((4 * u, u)))[0])),
-                "b": tf.Variable(bias), "out": _dense(u, 1)}
+        return {
+            "w": _glorot((f, 4 * u), f, 4 * u),
+            "u": tf.Variable(tf.transpose(tf.linalg.qr(tf.random.normal((4 * u, u)))[0])),
+            "b": tf.Variable(bias),
+            "out": _dense(u, 1),
+        }
     raise KeyError(workload.name)
 
 
@@ -89,16 +104,14 @@ def forward(workload, params, x, training):
         return h @ params["d3"]["w"] + params["d3"]["b"]
     if workload.name == "transformer":
         h = tf.gather(params["emb"], x)
-        q, k, v = (tf.einsum("bsd,dhk->bshk", h, params[n]["w"]) + params[n]["b"]
-                   for n in "qkv")
+        q, k, v = (tf.einsum("bsd,dhk->bshk", h, params[n]["w"]) + params[n]["b"] for n in "qkv")
         scores = tf.einsum("bqhk,bshk->bhqs", q / np.sqrt(p["key_dim"]).astype("float32"), k)
         a = tf.einsum("bhqs,bshk->bqhk", tf.nn.softmax(scores, axis=-1), v)
         a = tf.einsum("bqhk,hkd->bqd", a, params["o"]["w"]) + params["o"]["b"]
         h = _layer_norm(params["ln1"], h + a)
         f = tf.nn.relu(h @ params["f1"]["w"] + params["f1"]["b"])
         h = _layer_norm(params["ln2"], h + f @ params["f2"]["w"] + params["f2"]["b"])
-        return tf.nn.softmax(tf.reduce_mean(h, axis=1) @ params["out"]["w"]
-                             + params["out"]["b"])
+        return tf.nn.softmax(tf.reduce_mean(h, axis=1) @ params["out"]["w"] + params["out"]["b"])
     if workload.name == "lstm":
         u = p["units"]
         xw = tf.einsum("btf,fg->tbg", x, params["w"]) + params["b"]
@@ -156,8 +169,10 @@ def build(workload, steps, inner, device, seed):
     x, y = make_data(workload, steps * workload.batch_size, seed)
     b = workload.batch_size
     with tf.device(where):
-        batches = [(tf.constant(x[i * b : (i + 1) * b]), tf.constant(y[i * b : (i + 1) * b]))
-                   for i in range(steps)]
+        batches = [
+            (tf.constant(x[i * b : (i + 1) * b]), tf.constant(y[i * b : (i + 1) * b]))
+            for i in range(steps)
+        ]
         x1 = tf.constant(x[:1])
 
     def fit():
@@ -179,12 +194,19 @@ def build(workload, steps, inner, device, seed):
             predict_step(x1).numpy()
         return inner
 
-    blocks = {"fit": fit, "evaluate": evaluate, "predict": predict, "call1": call1,
-              "predict1": call1}
+    blocks = {
+        "fit": fit,
+        "evaluate": evaluate,
+        "predict": predict,
+        "call1": call1,
+        "predict1": call1,
+    }
     return {case: blocks[case] for case in workload.cases}
 
 
 def info() -> dict:
-    return {"tensorflow": tf.__version__,
-            "tf_intra_op_threads": tf.config.threading.get_intra_op_parallelism_threads(),
-            "tf_inter_op_threads": tf.config.threading.get_inter_op_parallelism_threads()}
+    return {
+        "tensorflow": tf.__version__,
+        "tf_intra_op_threads": tf.config.threading.get_intra_op_parallelism_threads(),
+        "tf_inter_op_threads": tf.config.threading.get_inter_op_parallelism_threads(),
+    }

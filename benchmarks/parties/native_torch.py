@@ -35,7 +35,10 @@ class MLP(nn.Module):
     def __init__(self, features, hidden):
         super().__init__()
         self.net = nn.Sequential(
-            nn.Linear(features, hidden), nn.ReLU(), nn.Linear(hidden, hidden), nn.ReLU(),
+            nn.Linear(features, hidden),
+            nn.ReLU(),
+            nn.Linear(hidden, hidden),
+            nn.ReLU(),
             nn.Linear(hidden, 1),
         )
 
@@ -142,8 +145,13 @@ def build(workload, steps, inner, device, seed):
                 model(x1).cpu().numpy()
         return inner
 
-    blocks = {"fit": fit, "evaluate": evaluate, "predict": predict, "call1": call1,
-              "predict1": predict1}
+    blocks = {
+        "fit": fit,
+        "evaluate": evaluate,
+        "predict": predict,
+        "call1": call1,
+        "predict1": predict1,
+    }
     return {case: blocks[case] for case in workload.cases}
 
 

@@ -33,7 +33,11 @@ def _kind(optimizer: Any) -> str | None:
         from tholos.optimizers.sgd import SGD
 
         update = getattr(cls, "update_step", None)
-        kind = "adam" if update is Adam.update_step else "sgd" if update is SGD.update_step else None
+        kind = None
+        if update is Adam.update_step:
+            kind = "adam"
+        elif update is SGD.update_step:
+            kind = "sgd"
         _KIND_CACHE[cls] = kind
     return kind
 

@@ -191,6 +191,34 @@ class TorchModuleMixin(torch.nn.Module):
         self._tholos_adopt()
         return result
 
+    # registry look-ups torch does with getattr (answered from the registries here)
+    def get_submodule(self, target: str) -> torch.nn.Module:
+        module: Any = self
+        for item in target.split(".") if target else ():
+            if isinstance(module, TorchModuleMixin):
+                module._tholos_sync()
+            children = module.__dict__.get("_modules", {})
+            if item not in children:
+                raise AttributeError(f"{type(module).__name__} has no attribute `{item}`")
+            module = children[item]
+        return module
+
+    def _tholos_member(self, target: str, registry: str) -> torch.Tensor:
+        path, _, name = target.rpartition(".")
+        module = self.get_submodule(path)
+        if isinstance(module, TorchModuleMixin):
+            module._tholos_sync()
+        found = module.__dict__.get(registry, {}).get(name)
+        if found is None:
+            raise AttributeError(f"{type(module).__name__} has no {registry[1:-1]} `{name}`")
+        return found
+
+    def get_parameter(self, target: str) -> torch.nn.Parameter:
+        return self._tholos_member(target, "_parameters")
+
+    def get_buffer(self, target: str) -> torch.Tensor:
+        return self._tholos_member(target, "_buffers")
+
     # -- Python protocol -----------------------------------------------------------------------
     def __getattr__(self, name: str) -> Any:
         # torch's version would answer registry keys with raw tensors; tholos layers keep

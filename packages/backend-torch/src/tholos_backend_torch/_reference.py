@@ -1,7 +1,7 @@
 """Ops computed by the NumPy reference backend, bridged into torch (with gradients).
 
-A handful of rarely used ops (windows, histograms, CTC decoding, some image warps...) are not
-worth a torch kernel of their own yet. :func:`bridge` runs the reference implementation on
+A handful of ops (CTC beam decoding, image resizing and warps) have no torch kernel of their
+own yet. :func:`bridge` runs the reference implementation on
 host copies of the inputs and returns torch tensors on the inputs' device. When an input
 requires grad, the call is a ``torch.autograd.Function`` whose backward is the reference's own
 autograd VJP, so these ops train like any other (on the host, and opaque to torch.compile,

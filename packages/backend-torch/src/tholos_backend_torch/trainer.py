@@ -1,4 +1,6 @@
-"""Trainer hooks of the torch backend: eager autograd, optional ``torch.compile``.
+"""Trainer hooks of the torch backend: eager autograd, optional ``torch.compile``, and the
+optional hooks ``fused_update`` (``_foreach`` optimizer updates, ``_fused.py``) and
+``to_device`` (batches to the device once, pinned on CUDA, ``_transfer.py``).
 
 ``compute_gradients`` runs the loss function once with autograd recording (the variables'
 values are their ``torch.nn.Parameter`` objects, read directly) and differentiates it with
@@ -20,6 +22,7 @@ import torch
 
 from tholos import tree
 from tholos_backend_torch._fused import fused_update
+from tholos_backend_torch._transfer import to_device
 
 
 def _detach(x):
@@ -127,4 +130,4 @@ def supports_jit() -> bool:
     return _SUPPORTS
 
 
-__all__ = ["compile_step", "compute_gradients", "fused_update", "supports_jit"]
+__all__ = ["compile_step", "compute_gradients", "fused_update", "supports_jit", "to_device"]

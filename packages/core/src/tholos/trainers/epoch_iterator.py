@@ -23,10 +23,16 @@ def _is_numeric_array(x: Any) -> bool:
 
 
 def to_backend(batch: Any) -> Any:
-    """Leaves to the active backend's native arrays (NumPy arrays stay as they are on NumPy)."""
-    from tholos.backend import backend as backend_name
+    """Leaves to the active backend's native arrays (NumPy arrays stay as they are on NumPy),
+    on its current device: the one place a batch is converted and moved (a backend may take
+    over with the optional hook ``trainer.to_device(batch)``, e.g. to pin host memory)."""
+    from tholos.backend._state import current
 
-    if backend_name() == "numpy":
+    backend = current()
+    to_device = getattr(backend.trainer, "to_device", None)
+    if to_device is not None:
+        return to_device(batch)
+    if backend.name == "numpy":
         return batch
     from tholos import ops
 

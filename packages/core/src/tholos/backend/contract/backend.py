@@ -29,6 +29,24 @@ class Backend(Protocol):
     unsupported: ``{"family.op": "reason"}`` for ops the backend declares it cannot provide.
         Calling one raises :class:`tholos.errors.UnsupportedOpError` with the reason. Any op
         neither implemented nor listed here makes the plugin fail validation when loaded.
+
+    Optional attributes (absent or ``None``: nothing changes; they are not validated):
+
+    layer_mixin: a class every layer and model created while this backend is active also
+        derives from (torch: a ``torch.nn.Module`` mixin, so layers are torch modules).
+        ``Layer.__new__`` instantiates, instead of a layer class ``C``, the subclass
+        ``class C(C, layer_mixin)`` (made once per class; see
+        :func:`tholos.layers.layer.backend_layer_class`), which keeps ``C``'s name, qualname,
+        module, registered name and ``from_config``, so configs, saved files, summaries and
+        ``isinstance(layer, C)`` are as without it; the original class is its
+        ``_tholos_original_class``. The mixin comes after every tholos class in the MRO:
+        tholos methods (``__call__``, ``__setattr__``, ``__repr__``...) win, the layer call
+        costs nothing more, and the mixin only adds names tholos does not define. It may
+        define ``__new__`` (calling ``super().__new__(cls)``) to set up per-instance state,
+        since tholos ``__init__`` chains never reach it; pickling must name the original
+        class (``__reduce_ex__``).
+    trainer.fused_update, trainer.to_device, trainer.JIT_BY_DEFAULT: optional trainer hooks,
+        see :class:`~tholos.backend.contract.trainer.TrainerHooks`.
     """
 
     name: str

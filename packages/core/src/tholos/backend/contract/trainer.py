@@ -8,6 +8,25 @@ pieces below, so that ``Model.train_step`` is written once for every backend::
     optimizer.apply(grads, variables)
 
 These are plain Protocol methods (not ops): they never appear in :mod:`tholos.ops`.
+
+Optional hooks (a backend may define them as attributes of ``backend.trainer``; core works
+without them, and they are not part of validation):
+
+``fused_update(optimizer, grads, variables, learning_rate) -> bool``
+    Called by :class:`tholos.optimizers.Optimizer` in place of its per-variable
+    ``update_step`` loop, outside any ``StatelessScope`` (there the generic path records the
+    assignments). ``grads`` are the (clipped) gradients, ``variables`` the matching trainable
+    Variables, ``learning_rate`` the current rate. The backend applies the optimizer's update
+    to all of them at once and returns ``True``, or changes nothing and returns ``False`` (an
+    optimizer or variables it does not handle). It must give the same numbers as the
+    optimizer's ``update_step`` (torch: ``torch._foreach_*`` kernels for Adam/AdamW and SGD).
+``to_device(batch) -> batch``
+    Called once per batch by the epoch iterator (``fit``/``evaluate``/``predict``/
+    ``*_on_batch``) instead of converting leaves with ``ops.convert_to_tensor``: returns the
+    nested batch with NumPy/native array leaves as native tensors on the current device (torch:
+    zero-copy from NumPy, pinned host memory and a non-blocking copy when on CUDA).
+``JIT_BY_DEFAULT``
+    see :meth:`TrainerHooks.supports_jit`.
 """
 
 from __future__ import annotations
