@@ -107,3 +107,28 @@ def test_custom_gradient_and_stop_gradient():
     np.testing.assert_allclose(np.asarray(g), [1.0, 1.0])
     g = jax.grad(lambda x: ops.sum(ops.stop_gradient(x) * x))(ops.convert_to_tensor([2.0]))
     np.testing.assert_allclose(np.asarray(g), [2.0])
+
+
+def test_pooling_and_conv_differentiate_under_jit():
+    x = ops.convert_to_tensor(X.astype("float32"))
+    k = ops.convert_to_tensor(K.astype("float32"))
+
+    @jax.jit
+    def grads(x, k):
+        def loss(x, k):
+            h = ops.conv(x, k, 1, "same")
+            return ops.sum(ops.max_pool(h, 2)) + ops.sum(ops.average_pool(h, 3, 2, "same"))
+
+        return jax.grad(loss, argnums=(0, 1))(x, k)
+
+    gx, gk = grads(x, k)
+    with use_backend("numpy"):
+        xv, kv = tholos.Variable(X.astype("float32")), tholos.Variable(K.astype("float32"))
+
+        def ref():
+            h = ops.conv(xv.value, kv.value, 1, "same")
+            return ops.sum(ops.max_pool(h, 2)) + ops.sum(ops.average_pool(h, 3, 2, "same")), None
+
+        _, _, (rx, rk) = _hooks().compute_gradients(ref, [xv, kv])
+    np.testing.assert_allclose(np.asarray(gx), np.asarray(rx), rtol=1e-4, atol=1e-4)
+    np.testing.assert_allclose(np.asarray(gk), np.asarray(rk), rtol=1e-4, atol=1e-4)

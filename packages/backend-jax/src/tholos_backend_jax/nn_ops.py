@@ -1,8 +1,10 @@
 """The nn op family on JAX (see :class:`tholos.backend.contract.nn_ops.NNOps`).
 
 Convolutions use ``lax.conv_general_dilated`` (transposed convolution as its adjoint, with
-``lhs_dilation``), pooling ``lax.reduce_window``; ``same`` padding follows TF/Keras (total
-padding ``max((out - 1) * stride + extent - size, 0)``, the smaller half before). Matrix
+``lhs_dilation``), pooling ``lax.reduce_window`` (with NumPy init values, so that JAX picks
+its differentiable max/sum window primitives also under an outer trace); ``same`` padding
+follows TF/Keras (total padding ``max((out - 1) * stride + extent - size, 0)``, the smaller
+half before). Matrix
 products use JAX's default precision, so ``jax_default_matmul_precision`` (or the
 ``JAX_DEFAULT_MATMUL_PRECISION`` environment variable) decides whether TF32 is used on GPU.
 """
@@ -507,7 +509,7 @@ def max_pool(inputs, pool_size, strides=None, padding="valid", data_format=None)
     if dtype_name(x) == "bool":
         x = cast(x, floatx())
     low = -jnp.inf if jnp.issubdtype(x.dtype, jnp.floating) else jnp.iinfo(x.dtype).min
-    y = lax.reduce_window(x, jnp.asarray(low, x.dtype), lax.max, window, wstrides, pads)
+    y = lax.reduce_window(x, np.array(low, x.dtype), lax.max, window, wstrides, pads)
     return _from_last(y, data_format)
 
 
@@ -516,11 +518,11 @@ def average_pool(inputs, pool_size, strides=None, padding="valid", data_format=N
         inputs, pool_size, strides, padding, data_format, "average_pool"
     )
     x = _float(x)
-    total = lax.reduce_window(x, jnp.zeros((), x.dtype), lax.add, window, wstrides, pads)
+    total = lax.reduce_window(x, np.zeros((), x.dtype), lax.add, window, wstrides, pads)
     if not any(b or a for b, a in pads):
         return _from_last(total / math.prod(window), data_format)
     ones = jnp.ones((1, *x.shape[1:-1], 1), x.dtype)
-    counts = lax.reduce_window(ones, jnp.zeros((), x.dtype), lax.add, window, wstrides, pads)
+    counts = lax.reduce_window(ones, np.zeros((), x.dtype), lax.add, window, wstrides, pads)
     return _from_last(total / counts, data_format)
 
 
