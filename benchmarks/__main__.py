@@ -6,6 +6,7 @@
         --python-for keras-torch=/path/to/kerasvenv/bin/python
     python -m benchmarks memory --backends torch               # 200 fit() calls, RSS slope
     python -m benchmarks --device gpu                          # on the first CUDA device
+    python -m benchmarks report benchmarks/results/X.json      # the tables of a saved run
 
 Each party (tholos, native, keras) of a backend runs in its own worker process, under the
 interpreter ``--python-for`` names (``PARTY-BACKEND=PATH``, ``BACKEND=PATH`` or
@@ -385,7 +386,8 @@ def parse(argv=None):
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog=__doc__.split("\n", 2)[2],
     )
-    parser.add_argument("command", nargs="?", default="run", choices=("run", "memory"))
+    parser.add_argument("command", nargs="?", default="run", choices=("run", "memory", "report"))
+    parser.add_argument("json", nargs="?", help="report: a results .json to print again")
     parser.add_argument(
         "--backends",
         nargs="+",
@@ -443,6 +445,9 @@ def parse(argv=None):
 
 def main(argv=None) -> None:
     args = parse(argv)
+    if args.command == "report":
+        print(_report.markdown(json.loads(Path(args.json).read_text())))
+        return
     record = cmd_memory(args) if args.command == "memory" else cmd_run(args)
     RESULTS.mkdir(exist_ok=True)
     stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")

@@ -67,12 +67,14 @@ def markdown(record: dict) -> str:
             "| tholos/native | tholos/Keras |",
             "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
         ]
-        rows = [r for r in record["results"] if r["backend"] == backend and r["party"] == "tholos"]
-        seen = set()
+        seen = {}
         for r in record["results"]:
-            if r["backend"] != backend or (r["workload"], r["case"]) in seen:
-                continue
-            seen.add((r["workload"], r["case"]))
+            if r["backend"] == backend:
+                seen.setdefault((r["workload"], r["case"]), r)
+        workload_order = list(dict.fromkeys(w for w, _ in seen))
+        case_order = list(CASE_LABELS)
+        for key in sorted(seen, key=lambda k: (workload_order.index(k[0]), case_order.index(k[1]))):
+            r = seen[key]
             cells = {}
             for party in ("tholos", "native", "keras"):
                 hit = by_key.get((backend, r["workload"], r["case"], party))
@@ -85,7 +87,6 @@ def markdown(record: dict) -> str:
                 f"| {_ratio(med['tholos'], med['native'], NATIVE_TARGET.get(r['case']))} "
                 f"| {_ratio(med['tholos'], med['keras'], 1.0)} |"
             )
-        del rows
         imports = {i["what"]: i for i in record["imports"] if i["backend"] == backend}
         if imports:
             fw = imports.get("framework", {}).get("median_s")

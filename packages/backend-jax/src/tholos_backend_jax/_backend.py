@@ -12,6 +12,7 @@ import types
 from tholos_backend_jax import (
     core_ops,
     devices,
+    distribution,
     image_ops,
     linalg_ops,
     math_ops,
@@ -37,6 +38,7 @@ BACKEND = types.SimpleNamespace(
     trainer=trainer,
     unsupported={},
     compute_output_spec=compute_output_spec,
+    distribution=distribution,
 )
 
 

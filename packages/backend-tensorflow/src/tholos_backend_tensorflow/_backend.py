@@ -22,7 +22,9 @@ from tholos_backend_tensorflow import (  # noqa: E402
     random_ops,
     trainer,
 )
+from tholos_backend_tensorflow._layer_module import TFModuleMixin  # noqa: E402
 from tholos_backend_tensorflow.variables import Variable  # noqa: E402
+from tholos_backend_tensorflow import distribution as _distribution  # noqa: E402
 
 
 @contextlib.contextmanager
@@ -52,6 +54,8 @@ BACKEND = types.SimpleNamespace(
     trainer=trainer,
     unsupported=UNSUPPORTED,
     precision_scope=precision_scope,
+    distribution=_distribution,
+    layer_mixin=TFModuleMixin,
 )
 
 

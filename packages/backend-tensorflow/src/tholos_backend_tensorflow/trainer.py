@@ -3,8 +3,11 @@
 ``compute_gradients`` records the loss under a ``tf.GradientTape`` watching the variables'
 ``tf.Variable``s; assignments made meanwhile (moving statistics, seed states) are ordinary
 variable assignments, so nothing has to be replayed. ``compile_step`` wraps a step in a
-``tf.function`` (traced once per input signature; XLA when ``jit_compile``), and
-``compile_steps`` runs several steps inside one graph call (``steps_per_execution``).
+``tf.function`` (traced once per input signature; XLA when ``jit_compile``), and the
+optional ``compile_steps`` runs several steps inside one graph call (``steps_per_execution``:
+core's trainer hands it each group of batches). The optional ``to_device`` hook converts
+NumPy leaves of a batch and lets TensorFlow tensors (``tf.data`` batches, which the epoch
+iterator takes from the dataset without NumPy) through untouched.
 """
 
 from __future__ import annotations
@@ -164,8 +167,14 @@ def compile_step(step_fn: Callable[[Any], Any], *, kind: str, jit_compile: bool,
 
 
 def compile_steps(step_fn: Callable[[Any], Any], *, kind: str, jit_compile: bool, model: Any):
-    """Several steps in one graph call: ``run(batches)`` returns the last step's result
-    (every step's, for ``kind="predict"``). Traced once per number of batches and signature."""
+    """Several steps in one graph call (optional hook; see core's ``contract/trainer.py``).
+
+    ``run(batches)`` runs ``step_fn`` on each batch in order inside one ``tf.function`` call
+    (the loop is unrolled over the number of batches) and returns the last step's result, or
+    every step's (a list) for ``kind="predict"``. It is traced once per number of batches
+    and batch signature: a whole epoch of full groups is one trace, the last, shorter group
+    (or a group holding a smaller last batch) one more.
+    """
     del model
 
     def many(batches):
@@ -181,6 +190,25 @@ def compile_steps(step_fn: Callable[[Any], Any], *, kind: str, jit_compile: bool
 
     run.compiled = compiled
     return run
+
+
+def _is_numeric_array(x: Any) -> bool:
+    kind = getattr(getattr(x, "dtype", None), "kind", None)
+    return kind is not None and kind not in "OUSV"
+
+
+def to_device(batch: Any) -> Any:
+    """Optional hook: NumPy leaves become tensors (under the current device scope); TF
+    tensors, ``tf.data`` batches included, are kept as they are (no copy, no NumPy)."""
+
+    def convert(leaf):
+        if isinstance(leaf, (tf.Tensor, tf.RaggedTensor, tf.SparseTensor)):
+            return leaf
+        if _is_numeric_array(leaf):
+            return C.convert(leaf)
+        return leaf
+
+    return tree.map_structure(convert, batch)
 
 
 _XLA = {"enabled": True}
@@ -199,4 +227,11 @@ def supports_jit() -> bool:
     return True
 
 
-__all__ = ["compile_step", "compile_steps", "compute_gradients", "set_xla", "supports_jit"]
+__all__ = [
+    "compile_step",
+    "compile_steps",
+    "compute_gradients",
+    "set_xla",
+    "supports_jit",
+    "to_device",
+]

@@ -21,6 +21,7 @@ from tholos_backend_torch import (
     _reference,
     core_ops,
     devices,
+    distribution,
     image_ops,
     linalg_ops,
     math_ops,
@@ -126,6 +127,7 @@ BACKEND = types.SimpleNamespace(
     unsupported={},
     precision_scope=precision_scope,
     bridged=tuple(BRIDGED),
+    distribution=distribution,
 )
 
 

@@ -66,6 +66,8 @@ class BackupAndRestore(Callback):
 
     # -- state <-> file ---------------------------------------------------------------------
     def _write(self, epoch: int, completed_epoch: bool) -> None:
+        if not _is_chief():  # distributed runs: every process restores, only process 0 writes
+            return
         os.makedirs(self.backup_dir, exist_ok=True)
         arrays = {f"weight_{i}": np.asarray(w) for i, w in enumerate(self.model.get_weights())}
         for i, var in enumerate(_optimizer_variables(self.model)):
@@ -117,10 +119,16 @@ class BackupAndRestore(Callback):
             self._write(epoch, completed_epoch=True)
 
     def on_train_end(self, logs: dict | None = None) -> None:
-        if self.delete_checkpoint:
+        if self.delete_checkpoint and _is_chief():
             for path in (self._path, self._previous):
                 if os.path.exists(path):
                     os.remove(path)
+
+
+def _is_chief() -> bool:
+    from tholos.distribution import is_chief
+
+    return is_chief()
 
 
 __all__ = ["BackupAndRestore"]

@@ -38,6 +38,11 @@ class CSVLogger(Callback):
         self._append_header = True
 
     def on_train_begin(self, logs: dict | None = None) -> None:
+        from tholos.distribution import is_chief
+
+        if not is_chief():  # distributed runs: only process 0 writes the file
+            self._file = None
+            return
         if self.append:
             self._append_header = not (
                 os.path.exists(self.filename) and os.path.getsize(self.filename) > 0
@@ -51,6 +56,8 @@ class CSVLogger(Callback):
         self._writer = None
 
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        if self._file is None:
+            return
         logs = dict(logs or {})
         if self.keys is None:
             self.keys = sorted(logs)

@@ -126,6 +126,8 @@ class ModelCheckpoint(Callback):
             self.best = current
         elif self.verbose > 0:
             print_msg(f"\nEpoch {epoch + 1}: saving model to {path}")
+        if not _is_chief():  # distributed runs: only process 0 writes files
+            return
         directory = os.path.dirname(path)
         if directory:
             os.makedirs(directory, exist_ok=True)
@@ -138,6 +140,12 @@ class ModelCheckpoint(Callback):
                 "this installation yet."
             )
         save(path, overwrite=True)
+
+
+def _is_chief() -> bool:
+    from tholos.distribution import is_chief
+
+    return is_chief()
 
 
 __all__ = ["ModelCheckpoint", "format_filepath"]

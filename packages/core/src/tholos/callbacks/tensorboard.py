@@ -78,6 +78,10 @@ class TensorBoard(Callback):
 
     def _writer(self, name: str) -> EventFileWriter:
         if name not in self._writers:
+            from tholos.distribution import is_chief
+
+            if not is_chief():  # distributed runs: only process 0 writes event files
+                return _NullWriter()
             self._writers[name] = EventFileWriter(os.path.join(self.log_dir, name))
         return self._writers[name]
 
@@ -133,6 +137,17 @@ class TensorBoard(Callback):
         for writer in self._writers.values():
             writer.close()
         self._writers = {}
+
+
+class _NullWriter:
+    """Stands in for the event writer on processes other than the chief."""
+
+    def add_scalar(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+    add_histogram = add_scalar
+    flush = add_scalar
+    close = add_scalar
 
 
 __all__ = ["TensorBoard"]

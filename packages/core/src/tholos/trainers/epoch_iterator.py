@@ -5,6 +5,10 @@ last step of each execution and the list of batches (``steps_per_execution`` of 
 the end of an epoch). Without ``steps_per_epoch`` an epoch is one pass over the data; with it,
 exactly that many steps, continuing where the previous epoch stopped (re-iterable data is
 restarted transparently; a generator that runs dry ends training with a warning).
+
+Batches come from the adapter's ``get_numpy_iterator()``, unless its optional
+``get_backend_iterator(backend_name)`` returns an iterator of the active backend's own tensors
+(``tf.data`` on TensorFlow): those reach ``to_backend`` and the step without a NumPy copy.
 """
 
 from __future__ import annotations
@@ -89,10 +93,22 @@ class EpochIterator:
             return known
         return self._seen_epoch_lengths[0] if self._seen_epoch_lengths else None
 
+    def _new_iterator(self) -> Iterator[Any]:
+        """A fresh iterator over the adapter's batches: backend-native when it offers one."""
+        native = getattr(self.data_adapter, "get_backend_iterator", None)
+        if native is not None:
+            from tholos.backend._state import current
+
+            batches = native(current().name)
+            if batches is not None:
+                return iter(batches)
+        return self.data_adapter.get_numpy_iterator()
+
     def peek(self) -> Any:
-        """The first batch (NumPy leaves), without consuming it: models build from it."""
+        """The first batch (NumPy leaves, or backend-native ones, see the module docstring),
+        without consuming it: models build from it."""
         if self._first_batch is None:
-            self._iterator = self.data_adapter.get_numpy_iterator()
+            self._iterator = self._new_iterator()
             try:
                 self._first_batch = next(self._iterator)
             except StopIteration:
@@ -109,7 +125,7 @@ class EpochIterator:
             self._pending_first = False
             return self._first_batch
         if self._iterator is None:
-            self._iterator = self.data_adapter.get_numpy_iterator()
+            self._iterator = self._new_iterator()
         return next(self._iterator)
 
     def _draw(self, step: int) -> Any:
@@ -128,7 +144,7 @@ class EpochIterator:
             if not self.data_adapter.reiterable:
                 self._iterator = None
                 return self._out_of_data(step)
-            self._iterator = self.data_adapter.get_numpy_iterator()
+            self._iterator = self._new_iterator()
             try:
                 return next(self._iterator)
             except StopIteration:

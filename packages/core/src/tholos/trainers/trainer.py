@@ -45,6 +45,12 @@ def _hooks() -> Any:
     return current().trainer
 
 
+def _distribution_runtime() -> Any:
+    from tholos.distribution import _runtime
+
+    return _runtime
+
+
 def _to_python(value: Any) -> Any:
     try:
         from tholos import ops
@@ -417,6 +423,7 @@ class Trainer:
 
         variables = list(self.trainable_variables)
         _, (loss, y_pred), grads = _hooks().compute_gradients(loss_fn, variables)
+        grads = _distribution_runtime().sync_gradients(grads, x)  # no-op unless distributed
         if variables:
             optimizer.apply(grads, variables)
         self._loss_tracker.update_state(loss, sample_weight=_batch_size(x) or 1)
@@ -438,7 +445,14 @@ class Trainer:
         return self(x, training=False)
 
     def _make_function(self, kind: str, step: Callable[[Any], Any]) -> Callable[[list], Any]:
-        compiled = _hooks().compile_step(step, kind=kind, jit_compile=self.jit_compile, model=self)
+        hooks = _hooks()
+        # steps_per_execution > 1: a backend with the optional ``compile_steps`` hook runs the
+        # whole group of batches in one compiled call (TensorFlow: one tf.function call);
+        # otherwise each batch goes through the compiled single step below.
+        compile_steps = getattr(hooks, "compile_steps", None)
+        if compile_steps is not None and self.steps_per_execution > 1:
+            return compile_steps(step, kind=kind, jit_compile=self.jit_compile, model=self)
+        compiled = hooks.compile_step(step, kind=kind, jit_compile=self.jit_compile, model=self)
 
         def run(batches: list) -> Any:
             result = None
@@ -448,7 +462,10 @@ class Trainer:
                 result = compiled(batch)
             return result
 
-        return run
+        # tholos.distribution: under an active distribution the backend runs the batches.
+        return _distribution_runtime().wrap_step(
+            run, step, kind=kind, model=self, jit_compile=self.jit_compile
+        )
 
     def make_train_function(self, force: bool = False) -> Callable[[list], Any]:
         """Build ``self.train_function(batches) -> logs`` (runs ``train_step`` per batch)."""

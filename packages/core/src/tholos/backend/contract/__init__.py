@@ -10,6 +10,7 @@ from tholos.backend.contract._spec import TIERS, OpSpec, Tensor, op, ops_of
 from tholos.backend.contract.backend import FAMILIES, Backend
 from tholos.backend.contract.core_ops import CoreOps
 from tholos.backend.contract.devices import DeviceOps
+from tholos.backend.contract.distribution import DistributionHooks
 from tholos.backend.contract.image_ops import ImageOps
 from tholos.backend.contract.linalg_ops import LinalgOps
 from tholos.backend.contract.math_ops import MathOps
@@ -34,6 +35,7 @@ __all__ = [
     "Backend",
     "CoreOps",
     "DeviceOps",
+    "DistributionHooks",
     "ImageOps",
     "LinalgOps",
     "MathOps",

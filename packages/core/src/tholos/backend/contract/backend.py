@@ -47,6 +47,9 @@ class Backend(Protocol):
         class (``__reduce_ex__``).
     trainer.fused_update, trainer.to_device, trainer.JIT_BY_DEFAULT: optional trainer hooks,
         see :class:`~tholos.backend.contract.trainer.TrainerHooks`.
+    distribution: how the backend carries out :mod:`tholos.distribution` plans (several
+        devices or processes), see
+        :class:`~tholos.backend.contract.distribution.DistributionHooks`.
     """
 
     name: str

@@ -25,6 +25,15 @@ without them, and they are not part of validation):
     ``*_on_batch``) instead of converting leaves with ``ops.convert_to_tensor``: returns the
     nested batch with NumPy/native array leaves as native tensors on the current device (torch:
     zero-copy from NumPy, pinned host memory and a non-blocking copy when on CUDA).
+``compile_steps(step_fn, *, kind, jit_compile, model) -> run``
+    The several-steps counterpart of :meth:`TrainerHooks.compile_step`, used by the trainer
+    instead of it when ``steps_per_execution > 1``. ``run(batches)`` takes the list of
+    batches of one execution (``steps_per_execution`` of them, fewer at the end of an epoch),
+    runs ``step_fn`` on each in order, and returns the last step's result (train/test logs),
+    or the list of every step's predictions for ``kind="predict"``. Same arguments and same
+    observable effects on variables as calling the ``compile_step`` result once per batch;
+    when compiling, the group should run as one compiled call (TensorFlow: one
+    ``tf.function`` call, traced once per group length and batch signature).
 ``JIT_BY_DEFAULT``
     see :meth:`TrainerHooks.supports_jit`.
 """

@@ -28,6 +28,14 @@ class DataAdapter:
         """The batches of one epoch (or an endless stream), leaves as NumPy arrays."""
         raise NotImplementedError
 
+    def get_backend_iterator(self, backend: str) -> Iterator[Any] | None:
+        """Optional: the batches of one epoch as tensors of ``backend`` (the active backend's
+        name), or ``None`` (the default) to use :meth:`get_numpy_iterator`. An adapter whose
+        data already lives in that backend's framework (``tf.data`` on TensorFlow) returns
+        them here so that they reach the training step without a round trip through NumPy."""
+        del backend
+        return None
+
     @property
     def reiterable(self) -> bool:
         """Whether :meth:`get_numpy_iterator` can be called again for another epoch."""

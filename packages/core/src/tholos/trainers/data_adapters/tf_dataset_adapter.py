@@ -11,7 +11,8 @@ from tholos.trainers.data_adapters.generator_data_adapter import convert_batch
 
 
 class TFDatasetAdapter(DataAdapter):
-    """Iterates a batched ``tf.data.Dataset`` (via ``as_numpy_iterator``) each epoch."""
+    """Iterates a batched ``tf.data.Dataset`` each epoch: via ``as_numpy_iterator``, or as
+    TensorFlow tensors when TensorFlow is the active backend (:meth:`get_backend_iterator`)."""
 
     @classmethod
     def can_handle(cls, x: Any, y: Any = None) -> bool:
@@ -47,6 +48,13 @@ class TFDatasetAdapter(DataAdapter):
     def get_numpy_iterator(self) -> Iterator[Any]:
         for batch in self._dataset.as_numpy_iterator():
             yield convert_batch(batch, self._class_weight)
+
+    def get_backend_iterator(self, backend: str) -> Iterator[Any] | None:
+        """On the TensorFlow backend the dataset's own tensors, as it yields them (no NumPy
+        copy); ``None`` elsewhere, or with ``class_weight`` (applied on the NumPy path)."""
+        if backend != "tensorflow" or self._class_weight is not None:
+            return None
+        return (tuple(batch) if isinstance(batch, list) else batch for batch in self._dataset)
 
 
 __all__ = ["TFDatasetAdapter"]
