@@ -85,7 +85,8 @@ SCRIPT = textwrap.dedent(
     plain = model.evaluate(x, y, batch_size=8, verbose=0, return_dict=True)
     out["eval_loss_err"] = max(abs(evaluated[k] - plain[k]) for k in plain)
 
-    t = dist.distribute_tensor(np.ones((4, 8), "float32"), dist.TensorLayout(("batch", "model"), mesh))
+    layout = dist.TensorLayout(("batch", "model"), mesh)
+    t = dist.distribute_tensor(np.ones((4, 8), "float32"), layout)
     out["tensor_shard_shape"] = list(t.addressable_shards[0].data.shape)
     print("RESULT" + json.dumps(out))
     """

@@ -98,14 +98,23 @@ def test_data_parallel_two_processes_gloo(tmp_path):
     for rank in range(2):
         env = dict(os.environ)
         env.update(
-            THOLOS_BACKEND="torch", RANK=str(rank), LOCAL_RANK=str(rank), WORLD_SIZE="2",
-            LOCAL_WORLD_SIZE="2", MASTER_ADDR="127.0.0.1", MASTER_PORT=str(port),
-            CUDA_VISIBLE_DEVICES="", OMP_NUM_THREADS="1",
+            THOLOS_BACKEND="torch",
+            RANK=str(rank),
+            LOCAL_RANK=str(rank),
+            WORLD_SIZE="2",
+            LOCAL_WORLD_SIZE="2",
+            MASTER_ADDR="127.0.0.1",
+            MASTER_PORT=str(port),
+            CUDA_VISIBLE_DEVICES="",
+            OMP_NUM_THREADS="1",
         )
         procs.append(
             subprocess.Popen(
-                [sys.executable, "-c", SCRIPT, str(tmp_path)], env=env,
-                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                [sys.executable, "-c", SCRIPT, str(tmp_path)],
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
             )
         )
     results = []

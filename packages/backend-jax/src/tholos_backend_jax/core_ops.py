@@ -362,18 +362,36 @@ def while_loop(cond, body, loop_vars, maximum_iterations=None):
             state,
         )
 
+    # While the condition has a concrete value (eager code, also under jax.grad) the loop
+    # runs in Python, so it can be differentiated in reverse mode; once it is traced (jit),
+    # the rest of the loop is a lax.while_loop.
+    steps = 0
+    limit = None if maximum_iterations is None else int(maximum_iterations)
+    while limit is None or steps < limit:
+        keep = jnp.reshape(convert_to_tensor(cond(*state)), ()).astype(bool)
+        try:
+            keep = bool(keep)
+        except jax.errors.ConcretizationTypeError:
+            break
+        if not keep:
+            return state if is_sequence else state[0]
+        state = normalize(body(*state))
+        steps += 1
+    else:
+        return state if is_sequence else state[0]
+
     def cond_fn(carry):
         i, s = carry
         keep = jnp.reshape(convert_to_tensor(cond(*s)), ()).astype(bool)
-        if maximum_iterations is not None:
-            keep = jnp.logical_and(keep, i < int(maximum_iterations))
+        if limit is not None:
+            keep = jnp.logical_and(keep, i < limit)
         return keep
 
     def body_fn(carry):
         i, s = carry
         return i + 1, normalize(body(*s))
 
-    _, out = lax.while_loop(cond_fn, body_fn, (jnp.asarray(0, "int32"), state))
+    _, out = lax.while_loop(cond_fn, body_fn, (jnp.asarray(steps, "int32"), state))
     return out if is_sequence else out[0]
 
 

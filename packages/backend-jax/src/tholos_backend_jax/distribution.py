@@ -186,7 +186,11 @@ def _shard_batch(batch: Any, distribution: Any) -> Any:
 
     def place(leaf):
         shape = getattr(leaf, "shape", None)
-        if shape is None or not hasattr(leaf, "dtype") or getattr(leaf.dtype, "kind", "f") in "OUSV":
+        if (
+            shape is None
+            or not hasattr(leaf, "dtype")
+            or getattr(leaf.dtype, "kind", "f") in "OUSV"
+        ):
             return leaf
         if len(shape) == 0 or shape[0] % replicas:
             # a batch that does not split evenly (the last one): every device computes it
@@ -227,9 +231,11 @@ class DistributedRunner:
 
             out = [
                 tree.map_structure(
-                    lambda a: multihost_utils.process_allgather(a, tiled=True)
-                    if isinstance(a, jax.Array) and not a.is_fully_addressable
-                    else a,
+                    lambda a: (
+                        multihost_utils.process_allgather(a, tiled=True)
+                        if isinstance(a, jax.Array) and not a.is_fully_addressable
+                        else a
+                    ),
                     o,
                 )
                 for o in out

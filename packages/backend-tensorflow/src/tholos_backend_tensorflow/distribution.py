@@ -76,8 +76,10 @@ def initialize(job_addresses, num_processes, process_id) -> None:
                 received=repr(job_addresses),
             )
         os.environ["TF_CONFIG"] = json.dumps(
-            {"cluster": {"worker": addresses},
-             "task": {"type": "worker", "index": int(process_id or 0)}}
+            {
+                "cluster": {"worker": addresses},
+                "task": {"type": "worker", "index": int(process_id or 0)},
+            }
         )
     if _workers() > 1 and _STATE["multi_worker"] is None:
         _STATE["multi_worker"] = tf.distribute.MultiWorkerMirroredStrategy()
@@ -315,9 +317,11 @@ class DistributedRunner:
                 return batch
             start, stop = _bounds(n, replicas, index)
             return tree.map_structure(
-                lambda a: a[start:stop]
-                if hasattr(a, "shape") and len(a.shape) and int(a.shape[0]) == n
-                else a,
+                lambda a: (
+                    a[start:stop]
+                    if hasattr(a, "shape") and len(a.shape) and int(a.shape[0]) == n
+                    else a
+                ),
                 batch,
             )
 

@@ -25,7 +25,6 @@ import os
 from collections.abc import Callable, Iterator
 from typing import Any
 
-import numpy as np
 import torch
 import torch.distributed as tdist
 
@@ -69,8 +68,9 @@ def initialize(job_addresses, num_processes, process_id) -> None:
         kwargs["world_size"] = int(num_processes)
         kwargs["rank"] = int(process_id)
     else:
-        missing = [k for k in ("RANK", "WORLD_SIZE", "MASTER_ADDR", "MASTER_PORT")
-                   if k not in os.environ]
+        missing = [
+            k for k in ("RANK", "WORLD_SIZE", "MASTER_ADDR", "MASTER_PORT") if k not in os.environ
+        ]
         if missing:
             raise ConfigError(
                 "initialize: not started by torchrun and no job_addresses given.",
@@ -321,8 +321,10 @@ class DistributedRunner:
                 if replicated:
                     outs.append(out)  # every rank computed the whole batch
                 else:
-                    sizes = [_bounds(n_total, world, r)[1] - _bounds(n_total, world, r)[0]
-                             for r in range(world)]
+                    sizes = [
+                        _bounds(n_total, world, r)[1] - _bounds(n_total, world, r)[0]
+                        for r in range(world)
+                    ]
                     outs.append(_gather(out, sizes))
             else:
                 outs.append(out)

@@ -20,8 +20,15 @@ def _no_global_distribution():
 
 def test_exported_names():
     for name in (
-        "list_devices", "DeviceMesh", "TensorLayout", "LayoutMap", "DataParallel",
-        "ModelParallel", "set_distribution", "distribution", "initialize",
+        "list_devices",
+        "DeviceMesh",
+        "TensorLayout",
+        "LayoutMap",
+        "DataParallel",
+        "ModelParallel",
+        "set_distribution",
+        "distribution",
+        "initialize",
     ):
         assert hasattr(tholos.distribution, name)
 

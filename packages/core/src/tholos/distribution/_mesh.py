@@ -55,7 +55,8 @@ class DeviceMesh:
             )
         if len(set(axis_names)) != len(axis_names):
             raise ConfigError(
-                "DeviceMesh: axis names must be unique.", expected="distinct names",
+                "DeviceMesh: axis names must be unique.",
+                expected="distinct names",
                 received=repr(axis_names),
             )
         if devices is None:
@@ -273,7 +274,8 @@ class LayoutMap(MutableMapping):
         except re.error as err:
             raise ConfigError(
                 "LayoutMap: keys must be regular expressions.",
-                expected="a valid pattern", received=repr(key),
+                expected="a valid pattern",
+                received=repr(key),
             ) from err
         if isinstance(layout, (tuple, list)):
             layout = TensorLayout(tuple(layout))
