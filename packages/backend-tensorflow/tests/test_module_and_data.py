@@ -194,7 +194,8 @@ def test_steps_per_execution_matches_one_step_per_call(tf_backend):
     assert graph_fn.experimental_get_tracing_count() == 2  # the group of 4, the last group of 1
     xs, ys = _data()
     np.testing.assert_allclose(
-        four.predict(xs, batch_size=8, verbose=0), one.predict(xs, batch_size=8, verbose=0),
+        four.predict(xs, batch_size=8, verbose=0),
+        one.predict(xs, batch_size=8, verbose=0),
         rtol=1e-5,
     )
     np.testing.assert_allclose(

@@ -1405,7 +1405,8 @@ def take(x, indices, axis=None):
             expected=f"indices in [{-n}, {n})",
             received=f"indices in [{value.min()}, {value.max()}]",
         )
-    return jnp.take(x, idx, axis=axis, mode="wrap" if value is not None else "clip")
+    idx = jnp.where(idx < 0, idx + n, idx)  # NumPy's negative indices, also under jit
+    return jnp.take(x, idx, axis=axis, mode="clip")
 
 
 def take_along_axis(x, indices, axis=None):

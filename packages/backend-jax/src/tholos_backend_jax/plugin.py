@@ -16,5 +16,5 @@ def tholos_backend() -> BackendSpec:
         load=_load,
         priority=30,
         install_hint='pip install "tholos[jax]"',
-        description="jax backend (implementation in progress).",
+        description="JAX/XLA backend: jax.numpy ops, jit-compiled stateless training steps.",
     )

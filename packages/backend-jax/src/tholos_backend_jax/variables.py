@@ -1,12 +1,10 @@
 """JAX Variables: the value is an immutable ``jax.Array``, replaced on assignment.
 
-Reading ``value`` looks through *every* enclosing :class:`~tholos.backend.StatelessScope`,
-innermost first (core's base class consults only the innermost one). Compiled steps need
-this: a step runs inside a scope that maps every variable to a traced value, and
-``compute_gradients`` opens an inner scope for the trainable ones only; without chaining,
-reads of the other variables inside it would see stale concrete values, baked into the
-compiled function as constants. Reads can also be recorded (see :func:`recording_reads`),
-which is how the trainer finds every variable a step touches.
+Reading ``value`` looks through every enclosing :class:`~tholos.backend.StatelessScope`,
+innermost first (core's rule), which compiled steps rely on: a step runs inside a scope that
+maps every variable to a traced value, and ``compute_gradients`` opens an inner scope for the
+trainable ones only. Reads can also be recorded (see :func:`recording_reads`), which is how the
+trainer finds every variable a step touches.
 """
 
 from __future__ import annotations
@@ -18,9 +16,7 @@ from typing import Any
 import jax
 import numpy as np
 
-from tholos.backend import _stateless
 from tholos.backend._variables import Variable as _BaseVariable
-from tholos.backend.dtypes import FLOAT_TYPES
 from tholos_backend_jax._convert import to_array
 
 _read_recorders: list[dict[int, Any]] = []
@@ -65,17 +61,7 @@ class Variable(_BaseVariable):
     def value(self) -> Any:
         for recorder in _read_recorders:
             recorder[id(self)] = self
-        value = self._value
-        for scope in reversed(_stateless._stateless_stack):
-            scoped = scope.get_current_value(self)
-            if scoped is not None:
-                value = scoped
-                break
-        if _stateless._autocast_stack and self._autocast:
-            target = _stateless._autocast_stack[-1]
-            if target is not None and target != self._dtype and self._dtype in FLOAT_TYPES:
-                return value.astype(target)
-        return value
+        return _BaseVariable.value.fget(self)
 
     def assign(self, value: Any) -> Any:
         for recorder in _read_recorders:

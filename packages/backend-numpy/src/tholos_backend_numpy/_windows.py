@@ -20,7 +20,7 @@ import numpy as np
 from autograd.extend import defvjp, primitive
 from autograd.tracer import getval
 from numpy.lib.stride_tricks import sliding_window_view
-from tholos.errors import OpInputError
+from tholos.backend.common import conv_args
 
 
 class Geometry(NamedTuple):
@@ -31,66 +31,15 @@ class Geometry(NamedTuple):
     out: tuple[int, ...]
 
 
-def effective(kernel: tuple[int, ...], dilation: tuple[int, ...]) -> tuple[int, ...]:
-    """Extent of a dilated kernel."""
-    return tuple((k - 1) * d + 1 for k, d in zip(kernel, dilation))
-
-
-def normalize_tuple(value, n: int, name: str, op: str) -> tuple[int, ...]:
-    """An int or a length-``n`` sequence of positive ints, as a tuple."""
-    if isinstance(value, (int, np.integer)):
-        result = (int(value),) * n
-    else:
-        try:
-            result = tuple(int(v) for v in value)
-        except TypeError:
-            result = ()
-        if len(result) == 1 and n > 1:
-            result = result * n
-    if len(result) != n or any(v < 1 for v in result):
-        raise OpInputError(
-            f"ops.{op}: invalid `{name}`.",
-            expected=f"a positive int or a tuple of {n} positive ints",
-            received=repr(value),
-        )
-    return result
-
-
-def normalize_padding(padding, op: str) -> str:
-    name = padding.lower() if isinstance(padding, str) else padding
-    if name not in ("valid", "same"):
-        raise OpInputError(
-            f"ops.{op}: invalid `padding`.",
-            expected='"valid" or "same"',
-            received=repr(padding),
-        )
-    return name
+effective = conv_args.effective
+normalize_tuple = conv_args.normalize_tuple
+normalize_padding = conv_args.normalize_padding
 
 
 def plan(spatial, kernel, strides, dilation, padding, op):
-    """Padding per spatial dim and the window geometry, with TF/Keras ``same`` semantics.
-
-    ``same``: output ``ceil(size / stride)``; total padding ``max((out - 1) * stride +
-    extent - size, 0)``, of which ``total // 2`` goes before and the rest after.
-    """
-    pads, out = [], []
-    for size, k, s in zip(spatial, effective(kernel, dilation), strides):
-        if padding == "same":
-            o = -(-size // s)
-            total = max((o - 1) * s + k - size, 0)
-            pads.append((total // 2, total - total // 2))
-        else:
-            if size < k:
-                raise OpInputError(
-                    f"ops.{op}: the input is smaller than the (dilated) window with "
-                    f'padding="valid".',
-                    expected=f"every spatial size >= window extent {effective(kernel, dilation)}",
-                    received=f"spatial shape {tuple(spatial)}",
-                    hint='Use padding="same" or a smaller window.',
-                )
-            o = (size - k) // s + 1
-            pads.append((0, 0))
-        out.append(o)
+    """Padding per spatial dim and the window geometry, with TF/Keras ``same`` semantics
+    (:func:`tholos.backend.common.conv_args.same_padding`)."""
+    pads, out = conv_args.same_padding(spatial, kernel, strides, dilation, padding, op)
     padded = tuple(size + b + a for size, (b, a) in zip(spatial, pads))
     return pads, Geometry(padded, tuple(kernel), tuple(strides), tuple(dilation), tuple(out))
 

@@ -12,6 +12,7 @@ import math
 import autograd.numpy as anp
 import numpy as np
 from autograd.tracer import getval
+from tholos.backend.common import conv_args, image_args
 from tholos.backend.dtypes import FLOAT_TYPES, floatx
 from tholos.errors import OpInputError
 
@@ -23,10 +24,8 @@ from tholos_backend_numpy._windows import (
     plan,
     select,
 )
-from tholos_backend_numpy.nn_ops import _data_format
 
-_INTERPOLATIONS = ("nearest", "bilinear", "bicubic", "lanczos3", "lanczos5")
-_FILL_MODES = ("constant", "nearest", "wrap", "mirror", "reflect")
+_FILL_MODES = image_args.FILL_MODES
 
 
 def _float(x):
@@ -39,14 +38,8 @@ def _float(x):
 def _images(images, data_format, op):
     """Images as a batched channels-last array, plus how to undo that."""
     x = to_array(images)
-    if x.ndim not in (3, 4):
-        raise OpInputError(
-            f"ops.{op}: `images` must have rank 3 (one image) or 4 (a batch).",
-            expected="(height, width, channels) or (batch, height, width, channels) "
-            "(channels first when data_format='channels_first')",
-            received=f"shape {tuple(x.shape)}",
-        )
-    data_format = _data_format(data_format, op)
+    image_args.check_rank(x.shape, op)
+    data_format = conv_args.data_format(data_format, op)
     batched = x.ndim == 4
     if not batched:
         x = anp.expand_dims(x, 0)
@@ -102,14 +95,7 @@ def _resize_weights(in_size, out_size, method, antialias):
     return np.where(total != 0, weights / np.where(total == 0, 1, total), 0.0)
 
 
-def _aspect_box(height, width, target_h, target_w, mode):
-    if mode == "crop":
-        h = max(min(height, int(width * target_h / target_w)), 1)
-        w = max(min(width, int(height * target_w / target_h)), 1)
-        return (height - h) // 2, (width - w) // 2, h, w
-    h = max(height, int(width * target_h / target_w))
-    w = max(width, int(height * target_w / target_h))
-    return (h - height) // 2, (w - width) // 2, h, w
+_aspect_box = image_args.aspect_box
 
 
 def resize(
@@ -124,34 +110,9 @@ def resize(
     data_format=None,
 ):
     op = "resize"
-    if interpolation not in _INTERPOLATIONS:
-        raise OpInputError(
-            f"ops.{op}: unsupported `interpolation`.",
-            expected=f"one of {_INTERPOLATIONS}",
-            received=repr(interpolation),
-        )
-    if crop_to_aspect_ratio and pad_to_aspect_ratio:
-        raise OpInputError(
-            f"ops.{op}: crop_to_aspect_ratio and pad_to_aspect_ratio are exclusive.",
-            expected="at most one of them True",
-            received="both True",
-        )
-    if fill_mode != "constant":
-        raise OpInputError(
-            f"ops.{op}: only fill_mode='constant' is supported.",
-            expected="'constant'",
-            received=repr(fill_mode),
-        )
-    try:
-        target_h, target_w = (int(v) for v in size)
-    except (TypeError, ValueError):
-        target_h = target_w = -1
-    if target_h < 1 or target_w < 1:
-        raise OpInputError(
-            f"ops.{op}: `size` must be (height, width) of positive ints.",
-            expected="(height, width)",
-            received=repr(size),
-        )
+    target_h, target_w = image_args.resize_args(
+        size, interpolation, crop_to_aspect_ratio, pad_to_aspect_ratio, fill_mode, op
+    )
     x, restore = _images(images, data_format, op)
     if interpolation != "nearest":
         x = _float(x)
@@ -315,26 +276,7 @@ def affine_transform(
 # ----------------------------------------------------------------------------- pad / crop
 
 
-def _sides(before, after, target, size, what, op):
-    given = [before, after, target]
-    if given.count(None) != 1:
-        raise OpInputError(
-            f"ops.{op}: give exactly two of top/bottom/target {what} (and of left/right/target).",
-            expected="exactly two of the three",
-            received=f"{given}",
-        )
-    if target is not None:
-        if before is None:
-            before = target - size - after if op == "pad_images" else size - target - after
-        else:
-            after = target - size - before if op == "pad_images" else size - target - before
-    if before < 0 or after < 0:
-        raise OpInputError(
-            f"ops.{op}: the amounts must be non-negative.",
-            expected="non-negative amounts (target consistent with the image size)",
-            received=f"before={before}, after={after}, size={size}, target={target}",
-        )
-    return int(before), int(after)
+_sides = image_args.sides
 
 
 def pad_images(
@@ -368,12 +310,7 @@ def crop_images(
     x, restore = _images(images, data_format, op)
     top, bottom = _sides(top_cropping, bottom_cropping, target_height, x.shape[1], "height", op)
     left, right = _sides(left_cropping, right_cropping, target_width, x.shape[2], "width", op)
-    if top + bottom > x.shape[1] or left + right > x.shape[2]:
-        raise OpInputError(
-            f"ops.{op}: cropping more than the image.",
-            expected=f"top + bottom <= {x.shape[1]} and left + right <= {x.shape[2]}",
-            received=f"top={top}, bottom={bottom}, left={left}, right={right}",
-        )
+    image_args.check_crop(top, bottom, left, right, x.shape[1], x.shape[2], op)
     return restore(x[:, top : x.shape[1] - bottom, left : x.shape[2] - right, :])
 
 
@@ -381,12 +318,7 @@ def crop_images(
 
 
 def _channels(x, n, op):
-    if x.shape[-1] != n:
-        raise OpInputError(
-            f"ops.{op}: images must have {n} channels.",
-            expected=f"{n} channels",
-            received=f"shape {tuple(x.shape)}",
-        )
+    image_args.check_channels(x.shape, n, op)
 
 
 def rgb_to_grayscale(images, data_format=None):
@@ -401,13 +333,7 @@ def rgb_to_grayscale(images, data_format=None):
 
 
 def _require_float(x, op):
-    if dtype_name(x) not in FLOAT_TYPES:
-        raise OpInputError(
-            f"ops.{op}: images must have a float dtype.",
-            expected="float16, bfloat16, float32 or float64 values in [0, 1]",
-            received=f"dtype {dtype_name(x)}",
-            hint="Cast the images to float and scale them to [0, 1] first.",
-        )
+    image_args.require_float(dtype_name(x), op)
 
 
 def rgb_to_hsv(images, data_format=None):

@@ -13,6 +13,7 @@ import autograd.numpy as anp
 import numpy as np
 from autograd.extend import defvjp, primitive
 from autograd.tracer import getval
+from tholos.backend.common import conv_args
 from tholos.backend.dtypes import (
     COMPLEX_TYPES,
     FLOAT_TYPES,
@@ -75,16 +76,7 @@ def _config(name: str, default):
     return fn() if fn is not None else default
 
 
-def _data_format(data_format, op):
-    if data_format is None:
-        data_format = _config("image_data_format", "channels_last")
-    if data_format not in ("channels_last", "channels_first"):
-        raise OpInputError(
-            f"ops.{op}: invalid `data_format`.",
-            expected='"channels_last" or "channels_first"',
-            received=repr(data_format),
-        )
-    return data_format
+_data_format = conv_args.data_format
 
 
 def _to_last(x, data_format):
@@ -315,18 +307,7 @@ def sparsemax(x, axis=-1):
 
 def _conv_inputs(inputs, kernel, op):
     x, k = _floats(inputs, kernel)
-    if x.ndim < 3 or x.ndim > 5:
-        raise OpInputError(
-            f"ops.{op}: `inputs` must have rank 3, 4 or 5 (batch, spatial..., channels).",
-            expected="rank 3 (1D), 4 (2D) or 5 (3D)",
-            received=f"shape {tuple(x.shape)}",
-        )
-    if k.ndim != x.ndim:
-        raise OpInputError(
-            f"ops.{op}: `kernel` rank must equal `inputs` rank.",
-            expected=f"kernel of rank {x.ndim}: (*kernel_spatial, in_channels, out_channels)",
-            received=f"inputs shape {tuple(x.shape)}, kernel shape {tuple(k.shape)}",
-        )
+    conv_args.check_kernel_rank(x.shape, k.shape, op)
     return x, k
 
 
@@ -336,14 +317,7 @@ def _conv_last(x, k, strides, padding, dilation, op):
     kshape = tuple(k.shape[:nd])
     cin, cout = k.shape[-2], k.shape[-1]
     channels = x.shape[-1]
-    if cin == 0 or channels % cin or cout % (channels // cin):
-        raise OpInputError(
-            f"ops.{op}: input channels do not match the kernel.",
-            expected="inputs channels == kernel.shape[-2] (or a multiple of it dividing "
-            "kernel.shape[-1], for grouped convolution)",
-            received=f"inputs channels {channels}, kernel shape {tuple(k.shape)}",
-        )
-    groups = channels // cin
+    groups = conv_args.conv_groups(channels, k.shape, op)
     pads, geom = plan(x.shape[1:-1], kshape, strides, dilation, padding, op)
     if any(b or a for b, a in pads):
         x = anp.pad(x, [(0, 0), *pads, (0, 0)], "constant")
@@ -380,12 +354,7 @@ def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format=None,
     data_format = _data_format(data_format, "depthwise_conv")
     nd = x.ndim - 2
     x = _to_last(x, data_format)
-    if k.shape[-2] != x.shape[-1]:
-        raise OpInputError(
-            "ops.depthwise_conv: kernel.shape[-2] must equal the input channels.",
-            expected=f"kernel (*kernel_spatial, {x.shape[-1]}, channel_multiplier)",
-            received=f"kernel shape {tuple(k.shape)}",
-        )
+    conv_args.check_depthwise_channels(x.shape[-1], k.shape, "depthwise_conv")
     strides = normalize_tuple(strides, nd, "strides", "depthwise_conv")
     dilation = normalize_tuple(dilation_rate, nd, "dilation_rate", "depthwise_conv")
     padding = normalize_padding(padding, "depthwise_conv")
@@ -409,16 +378,6 @@ def separable_conv(
     return conv(depthwise, pointwise_kernel, 1, "valid", data_format, 1)
 
 
-def _transpose_length(size, k, s, d, padding, output_padding):
-    keff = (k - 1) * d + 1
-    if output_padding is None:
-        if padding == "valid":
-            return size * s + max(keff - s, 0)
-        return size * s
-    pad = keff // 2 if padding == "same" else 0
-    return (size - 1) * s + keff - 2 * pad + output_padding
-
-
 def conv_transpose(
     inputs,
     kernel,
@@ -435,39 +394,17 @@ def conv_transpose(
     strides = normalize_tuple(strides, nd, "strides", op)
     dilation = normalize_tuple(dilation_rate, nd, "dilation_rate", op)
     padding = normalize_padding(padding, op)
-    if output_padding is not None:
-        if isinstance(output_padding, (int, np.integer)):
-            output_padding = (int(output_padding),) * nd
-        output_padding = tuple(int(v) for v in output_padding)
-        if len(output_padding) != nd or any(
-            p < 0 or p >= s for p, s in zip(output_padding, strides)
-        ):
-            raise OpInputError(
-                f"ops.{op}: invalid `output_padding`.",
-                expected=f"None, or {nd} non-negative ints each lower than the stride {strides}",
-                received=repr(output_padding),
-            )
+    output_padding = conv_args.normalize_output_padding(output_padding, strides, op)
     x = _to_last(x, data_format)
     kshape = tuple(k.shape[:nd])
     cout, cin = k.shape[-2], k.shape[-1]
-    if x.shape[-1] != cin:
-        raise OpInputError(
-            f"ops.{op}: input channels do not match the kernel.",
-            expected="inputs channels == kernel.shape[-1] (kernel is "
-            "(*kernel_spatial, out_channels, in_channels))",
-            received=f"inputs channels {x.shape[-1]}, kernel shape {tuple(k.shape)}",
-        )
+    conv_args.check_transpose_channels(x.shape[-1], k.shape, op)
     spatial = x.shape[1:-1]
     lengths, crops, padded = [], [], []
-    for i, size in enumerate(spatial):
-        s, d, kk = strides[i], dilation[i], kshape[i]
-        op_i = None if output_padding is None else output_padding[i]
-        length = _transpose_length(size, kk, s, d, padding, op_i)
-        keff = (kk - 1) * d + 1
-        # The adjoint of the TF-style convolution mapping `length` -> `size`.
-        total = max((size - 1) * s + keff - length, 0) if padding == "same" else 0
-        before = total // 2
-        extent = (size - 1) * s + keff
+    # The adjoint of the TF-style convolution mapping `length` -> `size`.
+    for length, before, total, extent in conv_args.transpose_plan(
+        spatial, kshape, strides, dilation, padding, output_padding
+    ):
         lengths.append(length)
         crops.append(before)
         padded.append(max(length + total, extent, before + length))
@@ -484,12 +421,7 @@ def conv_transpose(
 
 def _pool(inputs, pool_size, strides, padding, data_format, op):
     x = to_array(inputs)
-    if x.ndim < 3 or x.ndim > 5:
-        raise OpInputError(
-            f"ops.{op}: `inputs` must have rank 3, 4 or 5 (batch, spatial..., channels).",
-            expected="rank 3 (1D), 4 (2D) or 5 (3D)",
-            received=f"shape {tuple(x.shape)}",
-        )
+    conv_args.check_rank(x.shape, op)
     data_format = _data_format(data_format, op)
     nd = x.ndim - 2
     pool = normalize_tuple(pool_size, nd, "pool_size", op)

@@ -126,7 +126,8 @@ class TFModuleMixin(tf.Module):
         taken: set[str] = set()
         children: dict[str, Any] = {}
         seen: set[int] = set()
-        for variable in (*d.get("_trainable_variables", ()), *d.get("_non_trainable_variables", ())):
+        own = (*d.get("_trainable_variables", ()), *d.get("_non_trainable_variables", ()))
+        for variable in own:
             tf_var = _tf_variable(variable)
             if tf_var is None or id(variable) in seen:
                 continue

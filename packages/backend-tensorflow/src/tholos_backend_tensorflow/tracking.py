@@ -1,9 +1,10 @@
 """TensorFlow tracking for tholos models: checkpoints and SavedModels.
 
-Every tholos Variable of this backend is a trackable object owning a ``tf.Variable``, so
-``tf.train.Checkpoint(v=variable)`` works as is. Core's ``Layer`` is not a ``tf.Module`` (core
-imports no framework), so a model is exposed to TensorFlow's tracking through
-:func:`as_module`: a ``tf.Module`` holding the model's variables by path.
+On this backend every tholos layer and model already is a ``tf.Module`` (the backend's
+``layer_mixin``, :mod:`._layer_module`), so ``tf.train.Checkpoint(model=model)`` and
+``tf.saved_model.save(model, path)`` take the model itself. :func:`as_module` remains for a
+flat view: a ``tf.Module`` holding the model's ``tf.Variable`` s keyed by path (a checkpoint
+written through it names variables by path instead of by the layer structure).
 
 >>> module = as_module(model)                                        # doctest: +SKIP
 >>> tf.train.Checkpoint(model=module).write("/tmp/ckpt")             # doctest: +SKIP

@@ -15,6 +15,7 @@ import numpy as np
 import torch
 
 from tholos.backend import dtypes as _dtypes
+from tholos.backend._variables import Variable as _Variable
 from tholos.backend.dtypes import result_type, standardize_dtype
 from tholos.errors import OpInputError
 from tholos_backend_torch import devices as _devices
@@ -171,9 +172,7 @@ _NP_KIND_DEFAULT = {"b": "bool", "i": "int32", "u": "int32", "f": None, "c": "co
 
 
 def _is_variable(x) -> bool:
-    from tholos.backend._variables import Variable
-
-    return isinstance(x, Variable)
+    return isinstance(x, _Variable)
 
 
 def python_dtype(x) -> torch.dtype | None:
@@ -291,6 +290,8 @@ def to_tensor(x, dtype=None, device=None) -> Tensor:
 
     Torch tensors stay where they are; new tensors go to ``device`` or the current device.
     """
+    if isinstance(x, _Variable):  # the common non-tensor input: a layer's weight
+        x = x.value
     if isinstance(x, Tensor):
         if dtype is None or x.dtype is dtype:
             return x
@@ -316,8 +317,6 @@ def to_tensor(x, dtype=None, device=None) -> Tensor:
         return _from_numpy(np.asarray(x), dtype, device)
     if isinstance(x, (list, tuple)):
         return _from_sequence(x, dtype, device)
-    if _is_variable(x):
-        return to_tensor(x.value, dtype, device)
     if isinstance(x, PY_SCALARS):  # subclasses of int/float (e.g. IntEnum)
         return to_tensor(t.__mro__[1](x) if t.__mro__[1] in PY_SCALARS else float(x), dtype)
     return _from_foreign(x, dtype, device)

@@ -13,9 +13,8 @@ import math
 import torch
 import torch.nn.functional as F
 
-from tholos.errors import OpInputError
+from tholos.backend.common import conv_args, image_args
 from tholos_backend_torch._convert import FLOATS, NAMES, cast, floatx_t, tensor_of
-from tholos_backend_torch.nn_ops import _data_format, _padding, _plan, _tuple
 
 _BRIDGED = ("resize", "affine_transform", "map_coordinates")
 
@@ -23,14 +22,8 @@ _BRIDGED = ("resize", "affine_transform", "map_coordinates")
 def _images(images, data_format, op):
     """Images as a batched channels-last tensor, plus how to undo that."""
     x = tensor_of(images)
-    if x.ndim not in (3, 4):
-        raise OpInputError(
-            f"ops.{op}: `images` must have rank 3 (one image) or 4 (a batch).",
-            expected="(height, width, channels) or (batch, height, width, channels) "
-            "(channels first when data_format='channels_first')",
-            received=f"shape {tuple(x.shape)}",
-        )
-    first = _data_format(data_format, op) == "channels_first"
+    image_args.check_rank(x.shape, op)
+    first = conv_args.data_format(data_format, op) == "channels_first"
     batched = x.ndim == 4
     if not batched:
         x = x[None]
@@ -45,26 +38,7 @@ def _images(images, data_format, op):
     return x, restore
 
 
-def _sides(before, after, target, size, what, op):
-    given = [before, after, target]
-    if given.count(None) != 1:
-        raise OpInputError(
-            f"ops.{op}: give exactly two of top/bottom/target {what} (and of left/right/target).",
-            expected="exactly two of the three",
-            received=f"{given}",
-        )
-    if target is not None:
-        if before is None:
-            before = target - size - after if op == "pad_images" else size - target - after
-        else:
-            after = target - size - before if op == "pad_images" else size - target - before
-    if before < 0 or after < 0:
-        raise OpInputError(
-            f"ops.{op}: the amounts must be non-negative.",
-            expected="non-negative amounts (target consistent with the image size)",
-            received=f"before={before}, after={after}, size={size}, target={target}",
-        )
-    return int(before), int(after)
+_sides = image_args.sides
 
 
 def pad_images(
@@ -101,22 +75,12 @@ def crop_images(
     x, restore = _images(images, data_format, op)
     top, bottom = _sides(top_cropping, bottom_cropping, target_height, x.shape[1], "height", op)
     left, right = _sides(left_cropping, right_cropping, target_width, x.shape[2], "width", op)
-    if top + bottom > x.shape[1] or left + right > x.shape[2]:
-        raise OpInputError(
-            f"ops.{op}: cropping more than the image.",
-            expected=f"top + bottom <= {x.shape[1]} and left + right <= {x.shape[2]}",
-            received=f"top={top}, bottom={bottom}, left={left}, right={right}",
-        )
+    image_args.check_crop(top, bottom, left, right, x.shape[1], x.shape[2], op)
     return restore(x[:, top : x.shape[1] - bottom, left : x.shape[2] - right, :])
 
 
 def _channels(x, n, op):
-    if x.shape[-1] != n:
-        raise OpInputError(
-            f"ops.{op}: images must have {n} channels.",
-            expected=f"{n} channels",
-            received=f"shape {tuple(x.shape)}",
-        )
+    image_args.check_channels(x.shape, n, op)
 
 
 def rgb_to_grayscale(images, data_format=None):
@@ -131,13 +95,7 @@ def rgb_to_grayscale(images, data_format=None):
 
 
 def _require_float(x, op):
-    if x.dtype not in FLOATS:
-        raise OpInputError(
-            f"ops.{op}: images must have a float dtype.",
-            expected="float16, bfloat16, float32 or float64 values in [0, 1]",
-            received=f"dtype {NAMES[x.dtype]}",
-            hint="Cast the images to float and scale them to [0, 1] first.",
-        )
+    image_args.require_float(NAMES[x.dtype], op)
 
 
 def rgb_to_hsv(images, data_format=None):
@@ -184,11 +142,12 @@ def hsv_to_rgb(images, data_format=None):
 def extract_patches(images, size, strides=None, dilation_rate=1, padding="valid", data_format=None):
     op = "extract_patches"
     x, restore = _images(images, data_format, op)
-    size = _tuple(size, 2, "size", op)
-    strides = size if strides is None else _tuple(strides, 2, "strides", op)
-    dilation = _tuple(dilation_rate, 2, "dilation_rate", op)
-    padding = _padding(padding, op)
-    (pt, pb), (pl, pr) = _plan(x.shape[1:3], size, strides, dilation, padding, op)
+    size = conv_args.normalize_tuple(size, 2, "size", op)
+    strides = size if strides is None else conv_args.normalize_tuple(strides, 2, "strides", op)
+    dilation = conv_args.normalize_tuple(dilation_rate, 2, "dilation_rate", op)
+    padding = conv_args.normalize_padding(padding, op)
+    pads, _ = conv_args.same_padding(x.shape[1:3], size, strides, dilation, padding, op)
+    (pt, pb), (pl, pr) = pads
     if pt or pb or pl or pr:
         x = F.pad(x, (0, 0, pl, pr, pt, pb))
     ext_h = (size[0] - 1) * dilation[0] + 1

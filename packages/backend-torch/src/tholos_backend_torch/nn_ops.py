@@ -17,8 +17,9 @@ import math
 import torch
 import torch.nn.functional as F
 
+from tholos.backend.common import conv_args
 from tholos.errors import OpInputError
-from tholos_backend_torch import _convert
+from tholos_backend_torch import _convert, _kernel_cache
 from tholos_backend_torch._convert import (
     COMPLEX,
     FLOATS,
@@ -240,68 +241,14 @@ def sparsemax(x, axis=-1):
 # ----------------------------------------------------------------------------- conv / pool
 
 
-def _data_format(data_format, op):
-    if data_format is None:
-        data_format = _config("image_data_format", "channels_last")
-    if data_format not in ("channels_last", "channels_first"):
-        raise OpInputError(
-            f"ops.{op}: invalid `data_format`.",
-            expected='"channels_last" or "channels_first"',
-            received=repr(data_format),
-        )
-    return data_format
-
-
-def _tuple(value, n, name, op):
-    if isinstance(value, int):
-        result = (value,) * n
-    else:
-        try:
-            result = tuple(int(v) for v in value)
-        except TypeError:
-            result = ()
-        if len(result) == 1 and n > 1:
-            result = result * n
-    if len(result) != n or any(v < 1 for v in result):
-        raise OpInputError(
-            f"ops.{op}: invalid `{name}`.",
-            expected=f"a positive int or a tuple of {n} positive ints",
-            received=repr(value),
-        )
-    return result
-
-
-def _padding(padding, op):
-    name = padding.lower() if isinstance(padding, str) else padding
-    if name not in ("valid", "same"):
-        raise OpInputError(
-            f"ops.{op}: invalid `padding`.",
-            expected='"valid" or "same"',
-            received=repr(padding),
-        )
-    return name
+_data_format = conv_args.data_format
+_tuple = conv_args.normalize_tuple
+_padding = conv_args.normalize_padding
 
 
 def _plan(spatial, kernel, strides, dilation, padding, op):
     """Per-dim ``(before, after)`` padding with TF/Keras ``same`` semantics."""
-    pads = []
-    for size, k, s, d in zip(spatial, kernel, strides, dilation):
-        extent = (k - 1) * d + 1
-        if padding == "same":
-            out = -(-size // s)
-            total = max((out - 1) * s + extent - size, 0)
-            pads.append((total // 2, total - total // 2))
-        else:
-            if size < extent:
-                raise OpInputError(
-                    f"ops.{op}: the input is smaller than the (dilated) window with "
-                    'padding="valid".',
-                    expected=f"every spatial size >= the window extent along it ({extent})",
-                    received=f"spatial shape {tuple(spatial)}",
-                    hint='Use padding="same" or a smaller window.',
-                )
-            pads.append((0, 0))
-    return pads
+    return conv_args.same_padding(spatial, kernel, strides, dilation, padding, op)[0]
 
 
 _TO_FIRST = {3: (0, 2, 1), 4: (0, 3, 1, 2), 5: (0, 4, 1, 2, 3)}
@@ -312,22 +259,16 @@ _MAXPOOL = {1: F.max_pool1d, 2: F.max_pool2d, 3: F.max_pool3d}
 _AVGPOOL = {1: F.avg_pool1d, 2: F.avg_pool2d, 3: F.avg_pool3d}
 
 
-def _check_rank(x, op):
-    if x.ndim < 3 or x.ndim > 5:
-        raise OpInputError(
-            f"ops.{op}: `inputs` must have rank 3, 4 or 5 (batch, spatial..., channels).",
-            expected="rank 3 (1D), 4 (2D) or 5 (3D)",
-            received=f"shape {tuple(x.shape)}",
-        )
-
-
-def _kernel_to_torch(k, nd):
+def _kernel_to_torch(k, nd, batch=None):
     """``(*K, in, out)`` -> torch's ``(out, in, *K)``, contiguous.
 
     Measured on CPU (oneDNN): a contiguous weight with a channels-last input runs the NHWC
-    kernel and is 2-3x faster (forward + backward) than handing it the strided view.
+    kernel and is 2-3x faster (forward + backward) than handing it the strided view. The copy
+    is cached per kernel tensor and version (:mod:`._kernel_cache`), so repeated inference
+    calls with unchanged weights reuse it; an optimizer step changes the version and the next
+    call lays the kernel out again.
     """
-    return k.permute(nd + 1, nd, *range(nd)).contiguous()
+    return _kernel_cache.laid_out(k, nd, batch)
 
 
 def _pad_first(x, pads, value=0.0):
@@ -353,13 +294,7 @@ def _conv_first(x, w, strides, pads, dilation, groups, nd):
 
 def _conv_inputs(inputs, kernel, op):
     x, k = _floats(inputs, kernel)
-    _check_rank(x, op)
-    if k.ndim != x.ndim:
-        raise OpInputError(
-            f"ops.{op}: `kernel` rank must equal `inputs` rank.",
-            expected=f"kernel of rank {x.ndim}: (*kernel_spatial, in_channels, out_channels)",
-            received=f"inputs shape {tuple(x.shape)}, kernel shape {tuple(k.shape)}",
-        )
+    conv_args.check_kernel_rank(x.shape, k.shape, op)
     if k.device != x.device:
         k = k.to(x.device)
     return x, k
@@ -373,17 +308,10 @@ def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_
     dilation = _tuple(dilation_rate, nd, "dilation_rate", "conv")
     padding = _padding(padding, "conv")
     xf = x.permute(_TO_FIRST[x.ndim]) if fmt == "channels_last" else x
-    channels = xf.shape[1]
-    cin, cout = k.shape[-2], k.shape[-1]
-    if cin == 0 or channels % cin or cout % (channels // cin):
-        raise OpInputError(
-            "ops.conv: input channels do not match the kernel.",
-            expected="inputs channels == kernel.shape[-2] (or a multiple of it dividing "
-            "kernel.shape[-1], for grouped convolution)",
-            received=f"inputs channels {channels}, kernel shape {tuple(k.shape)}",
-        )
+    groups = conv_args.conv_groups(xf.shape[1], k.shape, "conv")
     pads = _plan(xf.shape[2:], k.shape[:nd], strides, dilation, padding, "conv")
-    y = _conv_first(xf, _kernel_to_torch(k, nd), strides, pads, dilation, channels // cin, nd)
+    w = _kernel_to_torch(k, nd, xf.shape[0] if fmt == "channels_last" else None)
+    y = _conv_first(xf, w, strides, pads, dilation, groups, nd)
     return y.permute(_TO_LAST[y.ndim]) if fmt == "channels_last" else y
 
 
@@ -394,12 +322,7 @@ def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format=None,
     nd = x.ndim - 2
     xf = x.permute(_TO_FIRST[x.ndim]) if fmt == "channels_last" else x
     channels = xf.shape[1]
-    if k.shape[-2] != channels:
-        raise OpInputError(
-            "ops.depthwise_conv: kernel.shape[-2] must equal the input channels.",
-            expected=f"kernel (*kernel_spatial, {channels}, channel_multiplier)",
-            received=f"kernel shape {tuple(k.shape)}",
-        )
+    conv_args.check_depthwise_channels(channels, k.shape, op)
     strides = _tuple(strides, nd, "strides", op)
     dilation = _tuple(dilation_rate, nd, "dilation_rate", op)
     padding = _padding(padding, op)
@@ -422,16 +345,6 @@ def separable_conv(
     return conv(y, pointwise_kernel, 1, "valid", data_format, 1)
 
 
-def _transpose_length(size, k, s, d, padding, output_padding):
-    keff = (k - 1) * d + 1
-    if output_padding is None:
-        if padding == "valid":
-            return size * s + max(keff - s, 0)
-        return size * s
-    pad = keff // 2 if padding == "same" else 0
-    return (size - 1) * s + keff - 2 * pad + output_padding
-
-
 def conv_transpose(
     inputs,
     kernel,
@@ -448,39 +361,18 @@ def conv_transpose(
     strides = _tuple(strides, nd, "strides", op)
     dilation = _tuple(dilation_rate, nd, "dilation_rate", op)
     padding = _padding(padding, op)
-    if output_padding is not None:
-        if isinstance(output_padding, int):
-            output_padding = (output_padding,) * nd
-        output_padding = tuple(int(v) for v in output_padding)
-        if len(output_padding) != nd or any(
-            p < 0 or p >= s for p, s in zip(output_padding, strides)
-        ):
-            raise OpInputError(
-                f"ops.{op}: invalid `output_padding`.",
-                expected=f"None, or {nd} non-negative ints each lower than the stride {strides}",
-                received=repr(output_padding),
-            )
+    output_padding = conv_args.normalize_output_padding(output_padding, strides, op)
     xf = x.permute(_TO_FIRST[x.ndim]) if fmt == "channels_last" else x
-    cin = k.shape[-1]
-    if xf.shape[1] != cin:
-        raise OpInputError(
-            f"ops.{op}: input channels do not match the kernel.",
-            expected="inputs channels == kernel.shape[-1] (kernel is "
-            "(*kernel_spatial, out_channels, in_channels))",
-            received=f"inputs channels {xf.shape[1]}, kernel shape {tuple(k.shape)}",
-        )
+    conv_args.check_transpose_channels(xf.shape[1], k.shape, op)
     # torch's transposed-conv weight is (in, out, *K)
     w = k.permute(nd + 1, nd, *range(nd))
     y = _CONV_T[nd](xf, w, None, strides, 0, 0, 1, dilation)
     index = [slice(None), slice(None)]
     extra = []
-    for i, size in enumerate(xf.shape[2:]):
-        s, d, kk = strides[i], dilation[i], k.shape[i]
-        op_i = None if output_padding is None else output_padding[i]
-        length = _transpose_length(size, kk, s, d, padding, op_i)
-        keff = (kk - 1) * d + 1
-        total = max((size - 1) * s + keff - length, 0) if padding == "same" else 0
-        before = total // 2
+    plan = conv_args.transpose_plan(
+        xf.shape[2:], k.shape[:nd], strides, dilation, padding, output_padding
+    )
+    for i, (length, before, _, _) in enumerate(plan):
         full = y.shape[2 + i]
         index.append(slice(before, min(before + length, full)))
         extra.append(max(before + length - full, 0))
@@ -495,7 +387,7 @@ def conv_transpose(
 
 def _pool_setup(inputs, pool_size, strides, padding, data_format, op):
     x = _convert.tensor_of(inputs)
-    _check_rank(x, op)
+    conv_args.check_rank(x.shape, op)
     fmt = _data_format(data_format, op)
     nd = x.ndim - 2
     pool = _tuple(pool_size, nd, "pool_size", op)

@@ -30,7 +30,7 @@ from tholos import (
     tree,
     utils,
 )
-from tholos.backend import KerasTensor, StatelessScope, Variable, name_scope
+from tholos.backend import KerasTensor, StatelessScope, Variable, device, name_scope
 from tholos.backend.dtypes import result_type
 from tholos.dtype_policies import DTypePolicy
 from tholos.layers import Input, InputSpec, Layer

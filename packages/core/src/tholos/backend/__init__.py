@@ -37,6 +37,22 @@ def backend() -> str:
     return current().name
 
 
+def device(device_name: str):
+    """A context manager placing new tensors and computations on ``device_name``.
+
+    Names are ``"cpu:0"``, ``"gpu:0"`` (``"cuda:0"`` too), ... as listed by the active backend's
+    ``devices.list_devices()``. Also available as ``tholos.device``.
+
+    >>> import tholos
+    >>> with tholos.device("cpu:0"):
+    ...     float(tholos.ops.sum(tholos.ops.ones((2,))))
+    2.0
+    """
+    from tholos.backend._state import current
+
+    return current().devices.device_scope(device_name)
+
+
 def list_backends() -> list[BackendInfo]:
     """Every discovered backend with its distribution, version and status.
 
@@ -87,6 +103,7 @@ __all__ = [
     "Variable",
     "backend",
     "clear_session",
+    "device",
     "compute_output_spec",
     "dtypes",
     "epsilon",

@@ -162,17 +162,22 @@ def is_keras_tensor(x: Any) -> bool:
 
 def any_symbolic(args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
     """Whether a KerasTensor appears anywhere in ``args``/``kwargs`` (lists, tuples, dicts)."""
+    # one isinstance per plain argument: this runs on every eager op and layer call
     for value in args:
-        if isinstance(value, KerasTensor):
+        if isinstance(value, _SYMBOLIC_OR_NESTED) and (
+            isinstance(value, KerasTensor) or _nested_symbolic(value)
+        ):
             return True
-        if isinstance(value, (list, tuple, dict)) and _nested_symbolic(value):
-            return True
-    for value in kwargs.values():
-        if isinstance(value, KerasTensor):
-            return True
-        if isinstance(value, (list, tuple, dict)) and _nested_symbolic(value):
-            return True
+    if kwargs:
+        for value in kwargs.values():
+            if isinstance(value, _SYMBOLIC_OR_NESTED) and (
+                isinstance(value, KerasTensor) or _nested_symbolic(value)
+            ):
+                return True
     return False
+
+
+_SYMBOLIC_OR_NESTED = (KerasTensor, list, tuple, dict)
 
 
 def _nested_symbolic(value: Any) -> bool:

@@ -131,12 +131,15 @@ class Variable:
     # -- value -----------------------------------------------------------------------------------
     @property
     def value(self) -> Any:
-        """The current value (the mapped one inside a :class:`StatelessScope`)."""
+        """The current value: inside stateless scopes, the innermost scope's value
+        for this variable (scopes that do not map it are looked through)."""
         value = self._value
         if _stateless._stateless_stack:
-            scoped = _stateless._stateless_stack[-1].get_current_value(self)
-            if scoped is not None:
-                value = scoped
+            for scope in reversed(_stateless._stateless_stack):
+                scoped = scope.get_current_value(self)
+                if scoped is not None:
+                    value = scoped
+                    break
         if _stateless._autocast_stack and self._autocast:
             target = _stateless._autocast_stack[-1]
             if target is not None and target != self._dtype and self._dtype in FLOAT_TYPES:

@@ -75,6 +75,36 @@ class _CallContext:
 
 _tls = threading.local()
 
+_TENSOR_DTYPES: dict[tuple[type, Any], str | None] = {}
+"""``(type(x), x.dtype) -> dtype name`` if such an ``x`` is an active-backend tensor, else None.
+
+Whether an object is a backend tensor depends only on its type (and the active backend), so
+the eager call's input check is one dict lookup after the first call; cleared on a switch.
+"""
+_state.on_switch(lambda previous, new: _TENSOR_DTYPES.clear())
+
+
+def _tensor_dtype_name(x: Any) -> str | None:
+    """The dtype name of ``x`` when it is a tensor of the active backend (not a Variable)."""
+    dtype = getattr(x, "dtype", None)
+    if dtype is None:
+        return None
+    key = (type(x), dtype)
+    try:
+        return _TENSOR_DTYPES[key]
+    except KeyError:
+        pass
+    except TypeError:  # an unhashable dtype attribute: no caching
+        return None
+    if isinstance(x, Variable):
+        name = None
+    else:
+        name = standardize_dtype(dtype)
+        if not ops.is_tensor(x):
+            name = None
+    _TENSOR_DTYPES[key] = name
+    return name
+
 
 def _get_context() -> _CallContext | None:
     return getattr(_tls, "ctx", None)
@@ -854,13 +884,7 @@ class Layer(Operation):
     def _convert_inputs(self, args: tuple, kwargs: dict) -> tuple[tuple, dict]:
         if len(args) == 1 and not kwargs:
             x = args[0]
-            dtype = getattr(x, "dtype", None)
-            if (
-                dtype is not None
-                and not isinstance(x, Variable)
-                and standardize_dtype(dtype) == self._compute_dtype
-                and ops.is_tensor(x)
-            ):
+            if _tensor_dtype_name(x) == self._compute_dtype:
                 return args, kwargs
         args = tuple(self._convert_arg(a) for a in args)
         if kwargs:
