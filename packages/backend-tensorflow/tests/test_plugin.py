@@ -1,13 +1,16 @@
 """The tensorflow plugin: discoverable, light to import, loads and validates."""
 
 import importlib.metadata
+import importlib.util
 import subprocess
 import sys
 
 import pytest
-from conftest import HAVE_TF
 
 from tholos.backend._discovery import Registry
+
+# not imported from conftest: with other packages' tests in the same run, "conftest" is theirs
+HAVE_TF = importlib.util.find_spec("tensorflow") is not None
 
 
 def test_entry_point_is_declared():

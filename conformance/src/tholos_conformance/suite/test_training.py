@@ -16,7 +16,11 @@ from tholos_conformance.runtime import backend_scope, reference_scope, to_numpy
 
 STEPS = 20
 LOSS_TOL = (1e-5, 1e-5)
-WEIGHT_TOL = (2e-4, 5e-5)
+WEIGHT_TOL = (1e-3, 2e-4)
+"""(rtol, atol). A wrong gradient or update moves a weight by about ``lr`` = 1e-2 per step;
+float32 accumulation and thread-dependent summation order in a backend's convolution kernels
+leave differences of a few 1e-4 after 20 steps (seen on PyTorch's CPU kernels, run to run).
+The per-step losses, compared at 1e-5, remain the sharp check."""
 """float32 training vs float64: rounding differences grow over the steps, so these are looser
 than one op's."""
 
