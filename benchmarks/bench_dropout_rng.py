@@ -23,8 +23,11 @@ def convnet(image: int, pool: str = "max"):
     import tholos
     from tholos import layers
 
-    pooling = {"max": layers.MaxPooling2D, "avg": layers.AveragePooling2D,
-               "none": lambda pool_size: layers.Identity()}[pool]
+    pooling = {
+        "max": layers.MaxPooling2D,
+        "avg": layers.AveragePooling2D,
+        "none": lambda pool_size: layers.Identity(),
+    }[pool]
 
     return tholos.Sequential(
         [
@@ -90,7 +93,7 @@ def bench_backend(name: str, args) -> dict[str, float] | str:
     try:
         ctx = tholos.config.use_backend(name)
         ctx.__enter__()
-    except Exception as err:  # noqa: BLE001 - reported in the table
+    except Exception as err:
         return f"not loadable: {type(err).__name__}"
     try:
         tholos.utils.set_random_seed(0)
@@ -105,7 +108,7 @@ def bench_backend(name: str, args) -> dict[str, float] | str:
             out[f"{gen}_step"] = statistics.median(times)
             out[f"{gen}_dropout"] = time_dropout(gen, args)
         return out
-    except Exception as err:  # noqa: BLE001
+    except Exception as err:
         return f"failed: {type(err).__name__}: {str(err).splitlines()[0][:80]}"
     finally:
         ctx.__exit__(None, None, None)
@@ -113,22 +116,32 @@ def bench_backend(name: str, args) -> dict[str, float] | str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--backends", nargs="*", default=None,
-                        help="backend names (default: every installed one that loads)")
+    parser.add_argument(
+        "--backends",
+        nargs="*",
+        default=None,
+        help="backend names (default: every installed one that loads)",
+    )
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--image-size", type=int, default=28)
     parser.add_argument("--steps", type=int, default=10, help="timed steps per repeat")
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--repeats", type=int, default=2)
-    parser.add_argument("--pool", choices=("max", "avg", "none"), default="max",
-                        help="avg/none replace MaxPooling2D (by AveragePooling2D / nothing) for "
-                        "backends whose pooling gradient is not ready yet")
+    parser.add_argument(
+        "--pool",
+        choices=("max", "avg", "none"),
+        default="max",
+        help="avg/none replace MaxPooling2D (by AveragePooling2D / nothing) for "
+        "backends whose pooling gradient is not ready yet",
+    )
     args = parser.parse_args()
 
     import tholos
 
-    names = args.backends or [b["name"] if isinstance(b, dict) else getattr(b, "name", str(b))
-                              for b in tholos.backend.list_backends()]
+    names = args.backends or [
+        b["name"] if isinstance(b, dict) else getattr(b, "name", str(b))
+        for b in tholos.backend.list_backends()
+    ]
     rows = [
         "| backend | native step (ms) | portable step (ms) | portable / native | "
         "dropout op native (ms) | dropout op portable (ms) |",
@@ -145,8 +158,10 @@ def main() -> None:
             f"| {ratio:.3f} | {1e3 * result['native_dropout']:.3f} | "
             f"{1e3 * result['portable_dropout']:.3f} |"
         )
-    print(f"Seed convnet fit step, batch {args.batch_size}, {args.image_size}x{args.image_size}, "
-          f"median of {args.steps * args.repeats} steps (target: ratio <= 1.05)\n")
+    print(
+        f"Seed convnet fit step, batch {args.batch_size}, {args.image_size}x{args.image_size}, "
+        f"median of {args.steps * args.repeats} steps (target: ratio <= 1.05)\n"
+    )
     print("\n".join(rows))
 
 

@@ -123,9 +123,7 @@ def test_stateless_apply_uses_the_generic_path(monkeypatch):
     w = tholos.Variable(np.ones(3, "float32"))
     opt = optimizers.Adam(0.1)
     opt.build([w])
-    new_w, _ = opt.stateless_apply(
-        [v.value for v in opt.variables], [torch.ones(3)], [w.value]
-    )
+    new_w, _ = opt.stateless_apply([v.value for v in opt.variables], [torch.ones(3)], [w.value])
     assert calls == []
     np.testing.assert_allclose(w.numpy(), 1.0)  # nothing assigned for real
     assert float(new_w[0][0]) == pytest.approx(0.9, abs=1e-5)

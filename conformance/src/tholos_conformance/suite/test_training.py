@@ -16,13 +16,12 @@ from tholos_conformance.runtime import backend_scope, reference_scope, to_numpy
 
 STEPS = 20
 LOSS_TOL = (1e-5, 1e-5)
-WEIGHT_TOL = (1e-3, 2e-4)
-"""(rtol, atol). A wrong gradient or update moves a weight by about ``lr`` = 1e-2 per step;
-float32 accumulation and thread-dependent summation order in a backend's convolution kernels
-leave differences of a few 1e-4 after 20 steps (seen on PyTorch's CPU kernels, run to run).
-The per-step losses, compared at 1e-5, remain the sharp check."""
-"""float32 training vs float64: rounding differences grow over the steps, so these are looser
-than one op's."""
+WEIGHT_TOL = (2e-3, 2e-3)
+"""(rtol, atol x max(1, |reference|)). A wrong gradient or update moves a weight by about
+``lr`` = 1e-2 per step, 0.2 over the run. Correct float32 arithmetic still drifts from the
+float64 run by up to ~1e-3 on weights whose gradient is near zero, and by how much depends on
+summation order (BLAS threads, oneDNN kernels), which varies between processes. The per-step
+losses, compared at 1e-5, remain the sharp check."""
 
 ADAM_EPSILON = 1e-3
 """Adam's step is ``lr * m / (sqrt(v) + epsilon)``: with the default epsilon (1e-7) a gradient
@@ -77,6 +76,7 @@ def test_convnet_adam_20_steps_matches_reference(tholos_backend_name, tholos_dev
     y = rng.integers(0, 5, (32,)).astype("int32")
     x = (templates[y] + rng.normal(0, 0.3, (32, 16, 16, 1))).astype("float32")
     with reference_scope():
+        tholos.utils.set_random_seed(0)  # the same starting weights on every run
         ref_model = _convnet("float64")
         initial = [np.asarray(w).astype("float32") for w in ref_model.get_weights()]
         ref_losses, ref_weights = _train(ref_model, x.astype("float64"), y, initial)

@@ -20,6 +20,7 @@ import numpy as np
 from autograd.extend import defvjp, primitive
 from autograd.tracer import getval
 from numpy.lib.stride_tricks import sliding_window_view
+
 from tholos.backend.common import conv_args
 
 

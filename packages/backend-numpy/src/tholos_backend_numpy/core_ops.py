@@ -12,10 +12,10 @@ import autograd.numpy as anp
 import numpy as onp
 from autograd.extend import defvjp, defvjp_argnums, primitive
 from autograd.tracer import Box, getval
+
 from tholos import tree
 from tholos.backend.dtypes import ALLOWED_DTYPES, result_type, standardize_dtype
 from tholos.errors import DtypeError, OpInputError
-
 from tholos_backend_numpy._convert import cast as _convert_cast
 from tholos_backend_numpy._convert import dtype_name, to_array
 

@@ -12,10 +12,10 @@ import math
 import autograd.numpy as anp
 import numpy as np
 from autograd.tracer import getval
+
 from tholos.backend.common import conv_args, image_args
 from tholos.backend.dtypes import FLOAT_TYPES, floatx
 from tholos.errors import OpInputError
-
 from tholos_backend_numpy._convert import cast, dtype_name, to_array
 from tholos_backend_numpy._windows import (
     im2col,

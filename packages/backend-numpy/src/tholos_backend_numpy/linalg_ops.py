@@ -11,9 +11,9 @@ import autograd.numpy as anp
 import numpy as onp
 from autograd.extend import defvjp, primitive
 from autograd.tracer import getval
+
 from tholos.backend.dtypes import floatx, result_type
 from tholos.errors import OpInputError
-
 from tholos_backend_numpy._convert import dtype_name
 from tholos_backend_numpy.core_ops import _cast as cast
 from tholos_backend_numpy.core_ops import convert_to_tensor

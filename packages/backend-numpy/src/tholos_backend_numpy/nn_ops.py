@@ -13,6 +13,7 @@ import autograd.numpy as anp
 import numpy as np
 from autograd.extend import defvjp, primitive
 from autograd.tracer import getval
+
 from tholos.backend.common import conv_args
 from tholos.backend.dtypes import (
     COMPLEX_TYPES,
@@ -22,7 +23,6 @@ from tholos.backend.dtypes import (
     standardize_dtype,
 )
 from tholos.errors import OpInputError
-
 from tholos_backend_numpy._convert import cast, dtype_name, to_array
 from tholos_backend_numpy._windows import (
     Geometry,

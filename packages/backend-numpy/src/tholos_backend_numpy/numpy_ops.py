@@ -16,6 +16,7 @@ import autograd.numpy as anp
 import numpy as np
 from autograd.extend import defvjp, primitive
 from autograd.tracer import getval
+
 from tholos.backend.dtypes import (
     COMPLEX_TYPES,
     FLOAT_TYPES,
@@ -25,7 +26,6 @@ from tholos.backend.dtypes import (
     standardize_dtype,
 )
 from tholos.errors import DtypeError, OpInputError, OpTypeError, TholosError
-
 from tholos_backend_numpy._convert import cast, dtype_name, is_traced, to_array
 from tholos_backend_numpy._windows import select as _select
 

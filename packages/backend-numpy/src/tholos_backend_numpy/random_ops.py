@@ -10,9 +10,9 @@ from __future__ import annotations
 import autograd.numpy as anp
 import numpy as onp
 from autograd.tracer import getval
+
 from tholos.backend.dtypes import floatx, standardize_dtype
 from tholos.errors import OpInputError
-
 from tholos_backend_numpy._convert import dtype_name
 from tholos_backend_numpy.core_ops import _cast as cast
 from tholos_backend_numpy.core_ops import convert_to_tensor

@@ -41,8 +41,8 @@ def test_relu_hand_values():
 
 
 @pytest.mark.parametrize(
-    "kwargs", [{"max_value": -1.0}, {"negative_slope": -0.1}, {"threshold": -1.0},
-               {"negative_slope": None}]
+    "kwargs",
+    [{"max_value": -1.0}, {"negative_slope": -0.1}, {"threshold": -1.0}, {"negative_slope": None}],
 )
 def test_relu_rejects_negative_arguments(kwargs):
     with pytest.raises(ValueError, match="ReLU"):
@@ -50,10 +50,12 @@ def test_relu_rejects_negative_arguments(kwargs):
 
 
 def test_leaky_relu():
-    np.testing.assert_allclose(np.asarray(LeakyReLU(dtype="float64")(X)),
-                               np.where(X > 0, X, 0.3 * X))
-    np.testing.assert_allclose(np.asarray(LeakyReLU(0.01, dtype="float64")(X)),
-                               np.where(X > 0, X, 0.01 * X))
+    np.testing.assert_allclose(
+        np.asarray(LeakyReLU(dtype="float64")(X)), np.where(X > 0, X, 0.3 * X)
+    )
+    np.testing.assert_allclose(
+        np.asarray(LeakyReLU(0.01, dtype="float64")(X)), np.where(X > 0, X, 0.01 * X)
+    )
     with pytest.warns(UserWarning, match="alpha"):
         layer = LeakyReLU(alpha=0.2)
     assert layer.negative_slope == 0.2
@@ -117,8 +119,14 @@ def test_softmax_mask_zeroes_masked_positions():
 
 @pytest.mark.parametrize(
     "layer",
-    [ReLU(max_value=6.0, negative_slope=0.1, threshold=0.5), LeakyReLU(0.2), ELU(0.7),
-     PReLU(alpha_initializer="ones", shared_axes=[1]), Softmax(axis=(1, 2)), Softmax()],
+    [
+        ReLU(max_value=6.0, negative_slope=0.1, threshold=0.5),
+        LeakyReLU(0.2),
+        ELU(0.7),
+        PReLU(alpha_initializer="ones", shared_axes=[1]),
+        Softmax(axis=(1, 2)),
+        Softmax(),
+    ],
 )
 def test_config_round_trip(layer):
     config = layer.get_config()

@@ -47,8 +47,9 @@ def test_activation_values(name, expected):
 def test_relu_options():
     np.testing.assert_allclose(_np(activations.relu(X, max_value=1.5)), np.clip(X, 0, 1.5))
     np.testing.assert_allclose(_np(activations.relu(X, threshold=1.0)), np.where(X > 1, X, 0))
-    np.testing.assert_allclose(_np(activations.relu(X, negative_slope=0.1)),
-                               np.where(X > 0, X, 0.1 * X))
+    np.testing.assert_allclose(
+        _np(activations.relu(X, negative_slope=0.1)), np.where(X > 0, X, 0.1 * X)
+    )
     both = _np(activations.relu(X, negative_slope=0.5, max_value=2.0, threshold=1.0))
     np.testing.assert_allclose(both, np.where(X >= 2, 2.0, np.where(X > 1, X, 0.5 * (X - 1))))
 

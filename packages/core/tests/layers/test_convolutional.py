@@ -33,8 +33,10 @@ def naive_conv(x, kernel, strides, padding, dilation, groups=1):
     """channels_last N-D convolution by explicit loops over output positions."""
     rank = x.ndim - 2
     if padding == "same":
-        pads = [_same_pads(x.shape[1 + i], kernel.shape[i], strides[i], dilation[i])
-                for i in range(rank)]
+        pads = [
+            _same_pads(x.shape[1 + i], kernel.shape[i], strides[i], dilation[i])
+            for i in range(rank)
+        ]
         x = np.pad(x, [(0, 0), *pads, (0, 0)])
     elif padding == "causal":
         left = dilation[0] * (kernel.shape[0] - 1)
@@ -54,8 +56,8 @@ def naive_conv(x, kernel, strides, padding, dilation, groups=1):
         )
         window = x[(slice(None), *idx)]  # (b, k..., cin)
         for g in range(groups):
-            w = window[..., g * cin_g:(g + 1) * cin_g]
-            kg = kernel[..., g * cout_g:(g + 1) * cout_g]
+            w = window[..., g * cin_g : (g + 1) * cin_g]
+            kg = kernel[..., g * cout_g : (g + 1) * cout_g]
             out[(slice(None), *pos, slice(g * cout_g, (g + 1) * cout_g))] = np.tensordot(
                 w, kg, axes=(list(range(1, rank + 2)), list(range(rank + 1)))
             )
@@ -67,8 +69,8 @@ def naive_depthwise(x, kernel, strides, padding, dilation):
     rank = x.ndim - 2
     outs = []
     for c in range(cin):
-        k = kernel[..., c:c + 1, :]  # (k..., 1, mult)
-        outs.append(naive_conv(x[..., c:c + 1], k, strides, padding, dilation))
+        k = kernel[..., c : c + 1, :]  # (k..., 1, mult)
+        outs.append(naive_conv(x[..., c : c + 1], k, strides, padding, dilation))
     out = np.stack(outs, axis=-2)  # (..., cin, mult)
     return out.reshape(out.shape[: rank + 1] + (cin * mult,))
 
@@ -96,8 +98,9 @@ def naive_conv_transpose(x, kernel, strides, padding, dilation, output_padding=N
             start = dk - 1 - min(pad_len // 2 + pad_len % 2, dk - 1)
             length = n * s if op is None else (n - 1) * s + dk - 2 * (dk // 2) + op
         slices.append((start, length))
-    padded = np.pad(out, [(0, 0)] + [(0, max(0, st + ln - f)) for (st, ln), f in
-                                     zip(slices, full)] + [(0, 0)])
+    padded = np.pad(
+        out, [(0, 0)] + [(0, max(0, st + ln - f)) for (st, ln), f in zip(slices, full)] + [(0, 0)]
+    )
     return padded[(slice(None), *[slice(st, st + ln) for st, ln in slices])]
 
 
@@ -124,8 +127,11 @@ def test_seed_model_conv2d_has_640_params_and_keras_weight_names():
         (Conv3D(2, (1, 2, 3), use_bias=False), (1, 4, 4, 4, 3), [(1, 2, 3, 3, 2)]),
         (Conv2DTranspose(5, 3), (1, 4, 4, 2), [(3, 3, 5, 2), (5,)]),
         (DepthwiseConv2D(3, depth_multiplier=2), (1, 5, 5, 3), [(3, 3, 3, 2), (6,)]),
-        (SeparableConv2D(4, 3, depth_multiplier=2), (1, 5, 5, 3),
-         [(3, 3, 3, 2), (1, 1, 6, 4), (4,)]),
+        (
+            SeparableConv2D(4, 3, depth_multiplier=2),
+            (1, 5, 5, 3),
+            [(3, 3, 3, 2), (1, 1, 6, 4), (4,)],
+        ),
         (SeparableConv1D(4, 3), (1, 5, 3), [(3, 3, 1), (1, 3, 4), (4,)]),
     ],
 )
@@ -161,8 +167,10 @@ def test_conv2d_matches_naive_loops(kwargs, shape):
     bias = RNG.normal(size=(4,))
     _set(layer, kernel, bias)
     got = np.asarray(layer(x))
-    want = naive_conv(x, kernel, layer.strides, layer.padding, layer.dilation_rate,
-                      layer.groups) + bias
+    want = (
+        naive_conv(x, kernel, layer.strides, layer.padding, layer.dilation_rate, layer.groups)
+        + bias
+    )
     np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-10)
     assert got.shape == layer.compute_output_shape(shape)
 
@@ -180,8 +188,9 @@ def test_conv1d_paddings_match_naive_loops(padding, dilation):
 
 
 def test_conv1d_causal_output_only_sees_the_past():
-    layer = Conv1D(1, 3, padding="causal", kernel_initializer="ones", use_bias=False,
-                   dtype="float64")
+    layer = Conv1D(
+        1, 3, padding="causal", kernel_initializer="ones", use_bias=False, dtype="float64"
+    )
     x = np.arange(1.0, 6.0).reshape(1, 5, 1)
     np.testing.assert_allclose(np.asarray(layer(x))[0, :, 0], [1, 3, 6, 9, 12])
 
@@ -220,8 +229,12 @@ def test_conv2d_transpose_matches_scatter_definition(kwargs, shape):
     bias = RNG.normal(size=(3,))
     _set(layer, kernel, bias)
     got = np.asarray(layer(x))
-    want = naive_conv_transpose(x, kernel, layer.strides, layer.padding, layer.dilation_rate,
-                                layer.output_padding) + bias
+    want = (
+        naive_conv_transpose(
+            x, kernel, layer.strides, layer.padding, layer.dilation_rate, layer.output_padding
+        )
+        + bias
+    )
     assert got.shape == layer.compute_output_shape(shape)
     np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-10)
 
@@ -284,13 +297,16 @@ def test_separable_conv1d_causal():
 @pytest.mark.parametrize(
     "make, shape",
     [
-        (lambda f: Conv2D(3, 3, strides=2, padding="same", data_format=f, dtype="float64"),
-         (2, 7, 6, 2)),
+        (
+            lambda f: Conv2D(3, 3, strides=2, padding="same", data_format=f, dtype="float64"),
+            (2, 7, 6, 2),
+        ),
         (lambda f: Conv1D(3, 2, padding="causal", data_format=f, dtype="float64"), (2, 7, 2)),
-        (lambda f: Conv2DTranspose(3, 3, strides=2, data_format=f, dtype="float64"),
-         (1, 3, 4, 2)),
-        (lambda f: DepthwiseConv2D(2, depth_multiplier=2, data_format=f, dtype="float64"),
-         (1, 4, 5, 3)),
+        (lambda f: Conv2DTranspose(3, 3, strides=2, data_format=f, dtype="float64"), (1, 3, 4, 2)),
+        (
+            lambda f: DepthwiseConv2D(2, depth_multiplier=2, data_format=f, dtype="float64"),
+            (1, 4, 5, 3),
+        ),
         (lambda f: SeparableConv2D(2, 2, data_format=f, dtype="float64"), (1, 4, 5, 3)),
         (lambda f: Conv3D(2, 2, data_format=f, dtype="float64", groups=2), (1, 3, 4, 3, 2)),
     ],
@@ -307,8 +323,9 @@ def test_channels_first_equals_transposed_channels_last(make, shape):
     _set(first, *weights)
     y_last = np.asarray(last(x))
     y_first = np.asarray(first(np.transpose(x, perm)))
-    np.testing.assert_allclose(np.transpose(y_first, np.argsort(perm)), y_last, rtol=1e-10,
-                               atol=1e-10)
+    np.testing.assert_allclose(
+        np.transpose(y_first, np.argsort(perm)), y_last, rtol=1e-10, atol=1e-10
+    )
     assert y_first.shape == first.compute_output_shape(np.transpose(x, perm).shape)
 
 
@@ -338,10 +355,24 @@ def test_config_round_trip(layer):
 
 def test_conv2d_config_keys_are_keras_keys():
     config = Conv2D(4, 3).get_config()
-    for key in ("filters", "kernel_size", "strides", "padding", "data_format", "dilation_rate",
-                "groups", "activation", "use_bias", "kernel_initializer", "bias_initializer",
-                "kernel_regularizer", "bias_regularizer", "activity_regularizer",
-                "kernel_constraint", "bias_constraint"):
+    for key in (
+        "filters",
+        "kernel_size",
+        "strides",
+        "padding",
+        "data_format",
+        "dilation_rate",
+        "groups",
+        "activation",
+        "use_bias",
+        "kernel_initializer",
+        "bias_initializer",
+        "kernel_regularizer",
+        "bias_regularizer",
+        "activity_regularizer",
+        "kernel_constraint",
+        "bias_constraint",
+    ):
         assert key in config
     assert config["kernel_size"] == (3, 3)
     assert config["strides"] == (1, 1)

@@ -34,8 +34,14 @@ def test_dense_float64_and_rank3():
 
 
 def test_dense_config_roundtrip():
-    layer = layers.Dense(3, activation="tanh", kernel_initializer="he_normal",
-                         kernel_regularizer="l2", bias_constraint="non_neg", name="d")
+    layer = layers.Dense(
+        3,
+        activation="tanh",
+        kernel_initializer="he_normal",
+        kernel_regularizer="l2",
+        bias_constraint="non_neg",
+        name="d",
+    )
     config = layer.get_config()
     assert config["units"] == 3 and config["activation"] == "tanh"
     assert config["kernel_initializer"]["class_name"] == "HeNormal"
@@ -190,9 +196,16 @@ def test_repeat_vector():
 
 
 def test_core_layer_configs_roundtrip():
-    for layer in [layers.Flatten(), layers.Reshape((2, 3)), layers.Permute((2, 1)),
-                  layers.RepeatVector(2), layers.Masking(1.0), layers.Dropout(0.3),
-                  layers.Identity(), layers.Activation("gelu")]:
+    for layer in [
+        layers.Flatten(),
+        layers.Reshape((2, 3)),
+        layers.Permute((2, 1)),
+        layers.RepeatVector(2),
+        layers.Masking(1.0),
+        layers.Dropout(0.3),
+        layers.Identity(),
+        layers.Activation("gelu"),
+    ]:
         rebuilt = deserialize_object(serialize_object(layer))
         assert type(rebuilt) is type(layer)
         assert rebuilt.get_config() == layer.get_config()

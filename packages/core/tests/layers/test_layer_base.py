@@ -15,8 +15,7 @@ from tholos.random import SeedGenerator
 class Scale(Layer):
     def build(self, input_shape):
         self.w = self.add_weight(shape=(input_shape[-1],), initializer="ones", name="w")
-        self.count = self.add_weight(shape=(), initializer="zeros", trainable=False,
-                                     name="count")
+        self.count = self.add_weight(shape=(), initializer="zeros", trainable=False, name="count")
 
     def call(self, x):
         return x * self.w
@@ -78,8 +77,12 @@ def test_weights_order_trainable_first():
 
 def test_tracking_attributes_lists_dicts_and_seed_generators():
     outer = Outer()
-    assert [type(sub).__name__ for sub in outer._layers] == ["TrainingEcho", "Dense", "Scale",
-                                                             "Dense"]
+    assert [type(sub).__name__ for sub in outer._layers] == [
+        "TrainingEcho",
+        "Dense",
+        "Scale",
+        "Dense",
+    ]
     outer.blocks.append(layers.Dense(5, name="late"))
     assert outer._layers[-1].name == "late"
     # seed generator state is a variable, but not a weight
@@ -116,6 +119,7 @@ def test_training_flag_propagates_to_sublayers():
     x = np.zeros((1,), "float32")
     assert float(np.asarray(layer(x))[0]) == 0.0
     assert float(np.asarray(layer(x, training=True))[0]) == 1.0
+
     # explicit value on the inner call wins
     class Forced(Layer):
         def __init__(self):
@@ -223,8 +227,9 @@ def test_stateless_call_returns_losses():
     x = np.ones((1, 2), "float32")
     layer(x)
     kernel = np.full((2, 1), 2.0, "float32")
-    _, _, losses = layer.stateless_call([kernel, np.zeros((1,), "float32")], [], x,
-                                        return_losses=True)
+    _, _, losses = layer.stateless_call(
+        [kernel, np.zeros((1,), "float32")], [], x, return_losses=True
+    )
     assert float(np.asarray(losses[-1])) == pytest.approx(0.04)
 
 

@@ -82,10 +82,8 @@ def test_concatenate_values_and_shapes():
     np.testing.assert_allclose(
         np.asarray(concatenate([A, B], dtype="float64")), np.concatenate([A, B], -1)
     )
-    assert Concatenate(axis=1).compute_output_shape([(None, 3, 4), (None, 5, 4)]) == (
-        None, 8, 4)
-    assert Concatenate().compute_output_shape([(None, 3, None), (None, 3, 2)]) == (
-        None, 3, None)
+    assert Concatenate(axis=1).compute_output_shape([(None, 3, 4), (None, 5, 4)]) == (None, 8, 4)
+    assert Concatenate().compute_output_shape([(None, 3, None), (None, 3, 2)]) == (None, 3, None)
     with pytest.raises(ValueError, match="match"):
         Concatenate()([np.zeros((2, 3, 4)), np.zeros((2, 4, 4))])
 
@@ -105,8 +103,9 @@ def test_elementwise_mask_is_the_and_of_masks():
     m1 = np.array([[True, False, True]])
     m2 = np.array([[True, True, False]])
     x = np.ones((1, 3, 2), "float32")
-    np.testing.assert_array_equal(np.asarray(Add().compute_mask([x, x], [m1, m2])),
-                                  [[True, False, False]])
+    np.testing.assert_array_equal(
+        np.asarray(Add().compute_mask([x, x], [m1, m2])), [[True, False, False]]
+    )
     np.testing.assert_array_equal(np.asarray(Add().compute_mask([x, x], [m1, None])), m1)
     assert Add().compute_mask([x, x], None) is None
 
@@ -150,8 +149,17 @@ def test_dot_errors():
 
 @pytest.mark.parametrize(
     "layer",
-    [Add(name="a"), Subtract(), Multiply(), Average(), Maximum(), Minimum(),
-     Concatenate(axis=1), Dot(axes=(1, 2), normalize=True), Dot(axes=-1)],
+    [
+        Add(name="a"),
+        Subtract(),
+        Multiply(),
+        Average(),
+        Maximum(),
+        Minimum(),
+        Concatenate(axis=1),
+        Dot(axes=(1, 2), normalize=True),
+        Dot(axes=-1),
+    ],
 )
 def test_config_round_trip(layer):
     config = layer.get_config()

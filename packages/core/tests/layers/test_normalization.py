@@ -60,8 +60,9 @@ def test_batch_norm_inference_uses_moving_stats_and_does_not_update():
     bn = BatchNormalization(epsilon=0.0, dtype="float64")
     x = RNG.normal(size=(4, 2))
     bn(x)
-    bn.set_weights([np.array([2.0, 1.0]), np.array([0.5, 0.0]), np.array([1.0, -1.0]),
-                    np.array([4.0, 9.0])])
+    bn.set_weights(
+        [np.array([2.0, 1.0]), np.array([0.5, 0.0]), np.array([1.0, -1.0]), np.array([4.0, 9.0])]
+    )
     y = np.asarray(bn(x, training=False))
     np.testing.assert_allclose(y, [2.0, 1.0] * (x - [1.0, -1.0]) / [2.0, 3.0] + [0.5, 0.0])
     np.testing.assert_allclose(bn.moving_mean.numpy(), [1.0, -1.0])
@@ -107,7 +108,8 @@ def test_batch_norm_stateless_call_returns_updated_statistics():
     _, non_trainable = bn.stateless_call(
         [v.value for v in bn.trainable_variables],
         [v.value for v in bn.non_trainable_variables],
-        x, training=True,
+        x,
+        training=True,
     )
     np.testing.assert_allclose(np.asarray(non_trainable[0]), [1.5])
     np.testing.assert_allclose(np.asarray(non_trainable[1]), [1.0])
@@ -218,7 +220,8 @@ def test_group_norm_channels_first_equals_transposed():
     first.set_weights(w)
     last.set_weights(w)
     np.testing.assert_allclose(
-        np.moveaxis(np.asarray(first(x)), 1, -1), np.asarray(last(np.moveaxis(x, 1, -1))),
+        np.moveaxis(np.asarray(first(x)), 1, -1),
+        np.asarray(last(np.moveaxis(x, 1, -1))),
         rtol=1e-10,
     )
 
@@ -245,8 +248,9 @@ def test_rms_normalization():
 
 def test_unit_normalization():
     x = np.array([[3.0, 4.0], [0.0, 0.0]])
-    np.testing.assert_allclose(np.asarray(UnitNormalization(dtype="float64")(x)),
-                               [[0.6, 0.8], [0.0, 0.0]])
+    np.testing.assert_allclose(
+        np.asarray(UnitNormalization(dtype="float64")(x)), [[0.6, 0.8], [0.0, 0.0]]
+    )
     x = RNG.normal(size=(2, 3, 4))
     y = np.asarray(UnitNormalization(axis=[1, 2], dtype="float64")(x))
     np.testing.assert_allclose(np.sqrt((y**2).sum((1, 2))), [1.0, 1.0])
@@ -282,5 +286,6 @@ def test_float16_inputs_are_normalized_in_float32():
     y = ln(x)
     assert str(np.asarray(y).dtype) == "float16"
     ref = (x.astype("float64") - x.astype("float64").mean(-1, keepdims=True)) / np.sqrt(
-        x.astype("float64").var(-1, keepdims=True) + 1e-3)
+        x.astype("float64").var(-1, keepdims=True) + 1e-3
+    )
     np.testing.assert_allclose(np.asarray(y).astype("float64"), ref, atol=5e-3)

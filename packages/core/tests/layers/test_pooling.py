@@ -31,8 +31,7 @@ def naive_pool(x, pool, strides, padding, mode):
     if padding == "same":
         out_len = [-(-n // s) for n, s in zip(sizes, strides)]
         starts = [
-            -(max((o - 1) * s + p - n, 0) // 2)
-            for o, s, p, n in zip(out_len, strides, pool, sizes)
+            -(max((o - 1) * s + p - n, 0) // 2) for o, s, p, n in zip(out_len, strides, pool, sizes)
         ]
     else:
         out_len = [(n - p) // s + 1 for n, p, s in zip(sizes, pool, strides)]
@@ -73,8 +72,7 @@ def test_pooling1d_and_3d_match_naive_loops(mode):
     one = (MaxPooling1D if mode == "max" else AveragePooling1D)(3, strides=2, dtype="float64")
     x = RNG.normal(size=(2, 9, 3))
     np.testing.assert_allclose(np.asarray(one(x)), naive_pool(x, (3,), (2,), "valid", mode))
-    three = (MaxPooling3D if mode == "max" else AveragePooling3D)(padding="same",
-                                                                   dtype="float64")
+    three = (MaxPooling3D if mode == "max" else AveragePooling3D)(padding="same", dtype="float64")
     x = RNG.normal(size=(1, 3, 4, 5, 2))
     np.testing.assert_allclose(
         np.asarray(three(x)), naive_pool(x, (2, 2, 2), (2, 2, 2), "same", mode)
@@ -136,8 +134,9 @@ def test_global_average_pooling1d_mask_skips_masked_steps():
     mask = np.array([[True, True, False], [True, True, True]])
     y = np.asarray(GlobalAveragePooling1D()(x, mask=mask))
     np.testing.assert_allclose(y, [[2.0], [4.0]])
-    y = np.asarray(GlobalAveragePooling1D(data_format="channels_first")(
-        np.transpose(x, (0, 2, 1)), mask=mask))
+    y = np.asarray(
+        GlobalAveragePooling1D(data_format="channels_first")(np.transpose(x, (0, 2, 1)), mask=mask)
+    )
     np.testing.assert_allclose(y, [[2.0], [4.0]])
 
 

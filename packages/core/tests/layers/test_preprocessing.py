@@ -59,10 +59,10 @@ def test_normalization_adapt_batches_equals_whole_array():
     whole.adapt(data)
     streamed = Normalization(axis=-1)
     streamed.adapt(iter([data[:7], data[7:30], data[30:]]))
-    np.testing.assert_allclose(streamed.adapt_mean.numpy(), whole.adapt_mean.numpy(),
-                               rtol=1e-6)
-    np.testing.assert_allclose(streamed.adapt_variance.numpy(),
-                               whole.adapt_variance.numpy(), rtol=1e-6)
+    np.testing.assert_allclose(streamed.adapt_mean.numpy(), whole.adapt_mean.numpy(), rtol=1e-6)
+    np.testing.assert_allclose(
+        streamed.adapt_variance.numpy(), whole.adapt_variance.numpy(), rtol=1e-6
+    )
     np.testing.assert_allclose(whole.adapt_mean.numpy(), data.mean((0, 1)), rtol=1e-6)
 
 

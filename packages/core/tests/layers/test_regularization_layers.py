@@ -93,15 +93,24 @@ def test_alpha_dropout_noise_shape():
 
 def test_rate_zero_is_identity_in_training():
     x = np.ones((2, 3, 4), "float32")
-    for layer in (SpatialDropout1D(0.0), GaussianNoise(0.0), GaussianDropout(0.0),
-                  AlphaDropout(0.0)):
+    for layer in (
+        SpatialDropout1D(0.0),
+        GaussianNoise(0.0),
+        GaussianDropout(0.0),
+        AlphaDropout(0.0),
+    ):
         np.testing.assert_array_equal(np.asarray(layer(x, training=True)), x)
 
 
 @pytest.mark.parametrize(
     "make",
-    [lambda: SpatialDropout1D(1.5), lambda: SpatialDropout2D(-0.1), lambda: GaussianNoise(-1),
-     lambda: GaussianDropout(2.0), lambda: AlphaDropout("x")],
+    [
+        lambda: SpatialDropout1D(1.5),
+        lambda: SpatialDropout2D(-0.1),
+        lambda: GaussianNoise(-1),
+        lambda: GaussianDropout(2.0),
+        lambda: AlphaDropout("x"),
+    ],
 )
 def test_invalid_rates(make):
     with pytest.raises(ValueError):
@@ -120,15 +129,20 @@ def test_activity_regularization_adds_loss():
     y = layer(x)
     np.testing.assert_array_equal(np.asarray(y), x)
     assert len(layer.losses) == 1
-    np.testing.assert_allclose(float(np.asarray(layer.losses[0])), 0.1 * 6 + 0.01 * 14,
-                               rtol=1e-6)
+    np.testing.assert_allclose(float(np.asarray(layer.losses[0])), 0.1 * 6 + 0.01 * 14, rtol=1e-6)
 
 
 @pytest.mark.parametrize(
     "layer",
-    [SpatialDropout1D(0.2, seed=3), SpatialDropout2D(0.3, data_format="channels_first"),
-     SpatialDropout3D(0.1), GaussianNoise(0.1, seed=2), GaussianDropout(0.4),
-     AlphaDropout(0.2, noise_shape=(None, 1)), ActivityRegularization(l1=0.5)],
+    [
+        SpatialDropout1D(0.2, seed=3),
+        SpatialDropout2D(0.3, data_format="channels_first"),
+        SpatialDropout3D(0.1),
+        GaussianNoise(0.1, seed=2),
+        GaussianDropout(0.4),
+        AlphaDropout(0.2, noise_shape=(None, 1)),
+        ActivityRegularization(l1=0.5),
+    ],
 )
 def test_config_round_trip(layer):
     config = layer.get_config()

@@ -48,14 +48,16 @@ def test_regularizer_get_and_config():
 def test_constraint_values():
     w = np.array([[3.0, 0.1], [4.0, 0.1]])
     norms = np.sqrt((w**2).sum(axis=0, keepdims=True))
-    np.testing.assert_allclose(_np(constraints.MaxNorm(2.0)(w)),
-                               w * np.minimum(norms, 2.0) / (norms + 1e-7), rtol=1e-6)
+    np.testing.assert_allclose(
+        _np(constraints.MaxNorm(2.0)(w)), w * np.minimum(norms, 2.0) / (norms + 1e-7), rtol=1e-6
+    )
     np.testing.assert_allclose(_np(constraints.UnitNorm()(w)), w / (norms + 1e-7), rtol=1e-6)
     mm = _np(constraints.MinMaxNorm(1.0, 2.0, rate=0.5)(w))
     desired = 0.5 * np.clip(norms, 1.0, 2.0) + 0.5 * norms
     np.testing.assert_allclose(mm, w * desired / (norms + 1e-7), rtol=1e-6)
-    np.testing.assert_array_equal(_np(constraints.NonNeg()(np.array([-1.0, 0.0, 2.0]))),
-                                  [0.0, 0.0, 2.0])
+    np.testing.assert_array_equal(
+        _np(constraints.NonNeg()(np.array([-1.0, 0.0, 2.0]))), [0.0, 0.0, 2.0]
+    )
 
 
 def test_constraint_get_and_config():

@@ -18,11 +18,17 @@ RNG = np.random.default_rng(3)
         (ZeroPadding2D(), (1, 2, 3, 2), [(0, 0), (1, 1), (1, 1), (0, 0)]),
         (ZeroPadding2D((1, 2)), (1, 2, 3, 2), [(0, 0), (1, 1), (2, 2), (0, 0)]),
         (ZeroPadding2D(((0, 1), (2, 3))), (1, 2, 3, 2), [(0, 0), (0, 1), (2, 3), (0, 0)]),
-        (ZeroPadding2D(1, data_format="channels_first"), (1, 2, 3, 2),
-         [(0, 0), (0, 0), (1, 1), (1, 1)]),
+        (
+            ZeroPadding2D(1, data_format="channels_first"),
+            (1, 2, 3, 2),
+            [(0, 0), (0, 0), (1, 1), (1, 1)],
+        ),
         (ZeroPadding3D(), (1, 2, 2, 2, 1), [(0, 0), (1, 1), (1, 1), (1, 1), (0, 0)]),
-        (ZeroPadding3D(((1, 0), (0, 2), (3, 1))), (1, 2, 2, 2, 1),
-         [(0, 0), (1, 0), (0, 2), (3, 1), (0, 0)]),
+        (
+            ZeroPadding3D(((1, 0), (0, 2), (3, 1))),
+            (1, 2, 2, 2, 1),
+            [(0, 0), (1, 0), (0, 2), (3, 1), (0, 0)],
+        ),
     ],
 )
 def test_zero_padding_matches_np_pad(layer, shape, pad):
@@ -38,10 +44,12 @@ def test_zero_padding_matches_np_pad(layer, shape, pad):
         (Cropping1D(), (2, 5, 2), (slice(None), slice(1, 4))),
         (Cropping1D((0, 2)), (2, 5, 2), (slice(None), slice(0, 3))),
         (Cropping2D(((1, 0), (2, 1))), (1, 4, 5, 2), (slice(None), slice(1, 4), slice(2, 4))),
-        (Cropping2D(1, data_format="channels_first"), (1, 2, 4, 5),
-         (slice(None), slice(None), slice(1, 3), slice(1, 4))),
-        (Cropping3D(), (1, 3, 4, 5, 1),
-         (slice(None), slice(1, 2), slice(1, 3), slice(1, 4))),
+        (
+            Cropping2D(1, data_format="channels_first"),
+            (1, 2, 4, 5),
+            (slice(None), slice(None), slice(1, 3), slice(1, 4)),
+        ),
+        (Cropping3D(), (1, 3, 4, 5, 1), (slice(None), slice(1, 2), slice(1, 3), slice(1, 4))),
     ],
 )
 def test_cropping_matches_slicing(layer, shape, index):

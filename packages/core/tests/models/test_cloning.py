@@ -77,8 +77,9 @@ def test_clone_sequential_and_subclassed():
 
 
 def test_clone_recursive_nested():
-    inner = models.Sequential([layers.Input((2,)), layers.Dense(2, name="inner_dense")],
-                              name="inner")
+    inner = models.Sequential(
+        [layers.Input((2,)), layers.Dense(2, name="inner_dense")], name="inner"
+    )
     x = layers.Input((2,))
     outer = models.Model(x, inner(x))
     names = []

@@ -64,8 +64,9 @@ def test_training_flag_and_masks():
 
 
 def test_config_roundtrip_and_clone():
-    model = Sequential([layers.Input((3,)), layers.Dense(2, activation="relu"),
-                        layers.Dense(1)], name="seq")
+    model = Sequential(
+        [layers.Input((3,)), layers.Dense(2, activation="relu"), layers.Dense(1)], name="seq"
+    )
     rebuilt = Sequential.from_config(model.get_config())
     assert rebuilt.name == "seq" and rebuilt.built
     assert [layer.name for layer in rebuilt.layers] == [layer.name for layer in model.layers]

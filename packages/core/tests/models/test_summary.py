@@ -95,8 +95,14 @@ def test_unbuilt_sequential_and_show_trainable():
 
 
 def test_layer_range_and_line_length():
-    model = models.Sequential([layers.Input((2,)), layers.Dense(2, name="first"),
-                               layers.Dense(2, name="second"), layers.Dense(2, name="third")])
+    model = models.Sequential(
+        [
+            layers.Input((2,)),
+            layers.Dense(2, name="first"),
+            layers.Dense(2, name="second"),
+            layers.Dense(2, name="third"),
+        ]
+    )
     lines = _lines(model, layer_range=("second", "third"))
     text = "\n".join(lines)
     assert "first" not in text and "second" in text and "third" in text
@@ -107,9 +113,9 @@ def test_layer_range_and_line_length():
 
 
 def test_expand_nested_and_float64_sizes():
-    inner = models.Sequential([layers.Input((3,)), layers.Dense(2, name="inner_dense",
-                                                                dtype="float64")],
-                              name="inner")
+    inner = models.Sequential(
+        [layers.Input((3,)), layers.Dense(2, name="inner_dense", dtype="float64")], name="inner"
+    )
     x = layers.Input((3,))
     outer = models.Model(x, inner(x), name="outer")
     lines = _lines(outer, expand_nested=True)

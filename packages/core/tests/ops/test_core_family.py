@@ -3,6 +3,7 @@
 import autograd
 import numpy as np
 import pytest
+
 from tholos import ops
 from tholos.errors import OpInputError
 

@@ -5,6 +5,7 @@ import math
 import autograd
 import numpy as np
 import pytest
+
 from tholos import ops
 from tholos.errors import OpInputError
 

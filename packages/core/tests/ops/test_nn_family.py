@@ -8,6 +8,7 @@ import math
 import numpy as np
 import pytest
 from autograd import grad
+
 from tholos import ops
 from tholos.errors import OpInputError
 

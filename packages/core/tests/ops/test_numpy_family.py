@@ -12,6 +12,7 @@ import inspect
 
 import numpy as np
 import pytest
+
 from tholos import ops
 from tholos.backend.contract import NumpyOps, ops_of
 from tholos.backend.dtypes import floatx, result_type

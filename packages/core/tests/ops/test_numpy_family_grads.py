@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from autograd import grad
+
 from tholos import ops
 from tholos.backend.contract import NumpyOps, ops_of
 

@@ -12,6 +12,7 @@ import itertools
 import numpy as np
 import pytest
 from autograd import grad
+
 from tholos import ops
 
 rng = np.random.default_rng(7)

@@ -4,6 +4,7 @@ public front end on top of them."""
 import autograd
 import numpy as np
 import pytest
+
 from tholos import ops, random
 from tholos.backend import _state
 from tholos.errors import OpInputError

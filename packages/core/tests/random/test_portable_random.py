@@ -116,8 +116,14 @@ def test_randint_values_and_uniformity():
 
 
 def test_randint_tensor_bounds():
-    x = C(random.randint((2, 1000), ops.convert_to_tensor([[0], [10]]),
-                         ops.convert_to_tensor([[3], [12]]), seed=2))
+    x = C(
+        random.randint(
+            (2, 1000),
+            ops.convert_to_tensor([[0], [10]]),
+            ops.convert_to_tensor([[3], [12]]),
+            seed=2,
+        )
+    )
     assert set(x[0].tolist()) == {0, 1, 2} and set(x[1].tolist()) == {10, 11}
 
 

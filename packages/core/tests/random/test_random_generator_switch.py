@@ -24,10 +24,12 @@ def test_native_calls_the_backend_family():
     config.set_random_generator("native")
     assert config.random_generator() == "native"
     native = _state.current().random
-    np.testing.assert_array_equal(C(random.normal((5,), seed=13)),
-                                  C(native.normal((5,), seed=SEED)))
-    np.testing.assert_array_equal(C(random.shuffle(np.arange(9), seed=13)),
-                                  C(native.shuffle(np.arange(9), seed=SEED)))
+    np.testing.assert_array_equal(
+        C(random.normal((5,), seed=13)), C(native.normal((5,), seed=SEED))
+    )
+    np.testing.assert_array_equal(
+        C(random.shuffle(np.arange(9), seed=13)), C(native.shuffle(np.arange(9), seed=SEED))
+    )
     config.set_random_generator("portable")
     assert not np.array_equal(C(random.normal((5,), seed=13)), C(native.normal((5,), seed=SEED)))
 

@@ -48,8 +48,9 @@ def test_uint32_ops_wrap():
     """The generator relies on wrapping add and on shifts dropping bits (contract semantics)."""
     x = u32([0xFFFFFFFF, 0x80000001])
     np.testing.assert_array_equal(ops.convert_to_numpy(ops.add(x, x)), [0xFFFFFFFE, 2])
-    np.testing.assert_array_equal(ops.convert_to_numpy(ops.left_shift(x, 4)),
-                                  [0xFFFFFFF0, 0x00000010])
+    np.testing.assert_array_equal(
+        ops.convert_to_numpy(ops.left_shift(x, 4)), [0xFFFFFFF0, 0x00000010]
+    )
     np.testing.assert_array_equal(ops.convert_to_numpy(ops.right_shift(x, 28)), [15, 8])
 
 

@@ -26,11 +26,22 @@ def predict(model, x):
 
 
 def dense_config(name: str, units: int, input_dim: int, activation="linear", **extra) -> dict:
-    cfg = {"name": name, "trainable": True, "dtype": "float32", "units": units,
-           "activation": activation, "use_bias": True}
+    cfg = {
+        "name": name,
+        "trainable": True,
+        "dtype": "float32",
+        "units": units,
+        "activation": activation,
+        "use_bias": True,
+    }
     cfg.update(extra)
-    return {"module": "keras.layers", "class_name": "Dense", "config": cfg,
-            "registered_name": None, "build_config": {"input_shape": [None, input_dim]}}
+    return {
+        "module": "keras.layers",
+        "class_name": "Dense",
+        "config": cfg,
+        "registered_name": None,
+        "build_config": {"input_shape": [None, input_dim]},
+    }
 
 
 def sequential_config(layer_configs: list[dict], input_dim: int = 3) -> dict:
@@ -38,11 +49,22 @@ def sequential_config(layer_configs: list[dict], input_dim: int = 3) -> dict:
         "module": "keras",
         "class_name": "Sequential",
         "config": {
-            "name": "sequential", "trainable": True, "dtype": "float32",
-            "layers": [{"module": "keras.layers", "class_name": "InputLayer",
-                        "config": {"batch_shape": [None, input_dim], "dtype": "float32",
-                                   "name": "input_layer"},
-                        "registered_name": None}] + layer_configs,
+            "name": "sequential",
+            "trainable": True,
+            "dtype": "float32",
+            "layers": [
+                {
+                    "module": "keras.layers",
+                    "class_name": "InputLayer",
+                    "config": {
+                        "batch_shape": [None, input_dim],
+                        "dtype": "float32",
+                        "name": "input_layer",
+                    },
+                    "registered_name": None,
+                }
+            ]
+            + layer_configs,
         },
         "registered_name": None,
     }
@@ -62,12 +84,19 @@ def weights_h5(arrays: dict[str, np.ndarray], build=None) -> bytes:
 
 
 def dense_weights(name: str = "dense", shape=(3, 2)) -> dict[str, np.ndarray]:
-    return {f"layers/{name}/vars/0": np.ones(shape, "float32"),
-            f"layers/{name}/vars/1": np.zeros(shape[-1:], "float32")}
+    return {
+        f"layers/{name}/vars/0": np.ones(shape, "float32"),
+        f"layers/{name}/vars/1": np.zeros(shape[-1:], "float32"),
+    }
 
 
-def write_archive(path, config, weights: bytes | None = None, extra: dict | None = None,
-                  compression=zipfile.ZIP_STORED) -> None:
+def write_archive(
+    path,
+    config,
+    weights: bytes | None = None,
+    extra: dict | None = None,
+    compression=zipfile.ZIP_STORED,
+) -> None:
     """A .keras file from raw parts (config may be a dict or raw bytes)."""
     with zipfile.ZipFile(path, "w", compression=compression) as zf:
         zf.writestr("metadata.json", json.dumps({"keras_version": "3.4.1"}))

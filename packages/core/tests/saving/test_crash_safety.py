@@ -65,8 +65,11 @@ def test_sigkill_while_saving_leaves_loadable_files(tmp_path):
     rng = random.Random(1234)
     env = dict(os.environ, THOLOS_BACKEND="numpy")
     for _round in range(4):
-        proc = subprocess.Popen([sys.executable, str(script), str(path), str(weights_path)],
-                                stdout=subprocess.PIPE, env=env)
+        proc = subprocess.Popen(
+            [sys.executable, str(script), str(path), str(weights_path)],
+            stdout=subprocess.PIPE,
+            env=env,
+        )
         try:
             line = proc.stdout.readline()
             assert line.strip() == b"ready"

@@ -37,9 +37,12 @@ def _try_load(data: bytes, tmp_dir) -> None:
         pass
 
 
-FUZZ = settings(max_examples=60, deadline=5000, derandomize=True,
-                suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                       HealthCheck.too_slow])
+FUZZ = settings(
+    max_examples=60,
+    deadline=5000,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 
 @FUZZ
@@ -99,9 +102,25 @@ def test_structural_config_changes(tmp_path_factory, data):
     collect(config)
     for _ in range(data.draw(st.integers(1, 3))):
         parent, key = nodes[data.draw(st.integers(0, len(nodes) - 1))]
-        parent[key] = data.draw(st.sampled_from(
-            [None, 0, -1, 1.5, "x", [], {}, [None], {"class_name": "x"}, True, "relu",
-             {"class_name": "__tuple__", "config": {}}, 10**6]))
+        parent[key] = data.draw(
+            st.sampled_from(
+                [
+                    None,
+                    0,
+                    -1,
+                    1.5,
+                    "x",
+                    [],
+                    {},
+                    [None],
+                    {"class_name": "x"},
+                    True,
+                    "relu",
+                    {"class_name": "__tuple__", "config": {}},
+                    10**6,
+                ]
+            )
+        )
     members["config.json"] = json.dumps(config).encode()
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as zf:

@@ -22,8 +22,10 @@ def _compiled(optimizer):
 
 @pytest.mark.parametrize(
     "make_optimizer",
-    [lambda: optimizers.Adam(learning_rate=0.01),
-     lambda: optimizers.SGD(learning_rate=0.1, momentum=0.9)],
+    [
+        lambda: optimizers.Adam(learning_rate=0.01),
+        lambda: optimizers.SGD(learning_rate=0.1, momentum=0.9),
+    ],
     ids=["adam", "sgd_momentum"],
 )
 @pytest.mark.parametrize("via", ["keras", "weights"])
@@ -81,8 +83,9 @@ def test_cross_backend(tmp_path, backend):
     saving.save_model(model, numpy_path)
     with tholos.config.use_backend(backend):
         loaded = saving.load_model(numpy_path)
-        np.testing.assert_allclose(np.asarray(tholos.ops.convert_to_numpy(loaded(X))), expected,
-                                   rtol=1e-5, atol=1e-5)
+        np.testing.assert_allclose(
+            np.asarray(tholos.ops.convert_to_numpy(loaded(X))), expected, rtol=1e-5, atol=1e-5
+        )
         other_path = tmp_path / f"from_{backend}.keras"
         saving.save_model(loaded, other_path)
     back = saving.load_model(other_path)

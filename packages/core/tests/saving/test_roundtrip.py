@@ -56,8 +56,14 @@ def test_archive_layout_is_keras3(tmp_path):
     assert dense["module"] == "keras.layers" and dense["class_name"] == "Dense"
     assert dense["build_config"] == {"input_shape": [None, 3]}
     assert config["compile_config"]["optimizer"]["class_name"] == "SGD"
-    for expected in ("vars", "layers/dense/vars/0", "layers/dense/vars/1",
-                     "layers/dense_1/vars/0", "layers/dense_1/vars/1", "optimizer/vars/0"):
+    for expected in (
+        "vars",
+        "layers/dense/vars/0",
+        "layers/dense/vars/1",
+        "layers/dense_1/vars/0",
+        "layers/dense_1/vars/1",
+        "optimizer/vars/0",
+    ):
         assert expected in names
 
 
@@ -177,14 +183,20 @@ def test_keras3_fixture_loads_with_right_predictions():
     np.testing.assert_allclose(predict(model, X), fx.expected(X), rtol=1e-6, atol=1e-6)
     assert type(model.optimizer).__name__ == "SGD"
     assert int(np.asarray(model.optimizer.iterations.numpy())) == 7
-    uncompiled = saving.load_model(os.path.join(FIXTURES, "keras3_sequential.keras"),
-                                   compile=False)
+    uncompiled = saving.load_model(os.path.join(FIXTURES, "keras3_sequential.keras"), compile=False)
     assert uncompiled.optimizer is None
     np.testing.assert_allclose(predict(uncompiled, X), fx.expected(X), rtol=1e-6, atol=1e-6)
 
 
 def test_public_names():
-    for name in ("save_model", "load_model", "save_weights", "load_weights",
-                 "register_serializable", "get_custom_objects", "custom_object_scope"):
+    for name in (
+        "save_model",
+        "load_model",
+        "save_weights",
+        "load_weights",
+        "register_serializable",
+        "get_custom_objects",
+        "custom_object_scope",
+    ):
         assert callable(getattr(saving, name))
     assert issubclass(tholos.errors.UnsafeArchiveError, tholos.errors.SavingError)

@@ -47,8 +47,15 @@ def sentinel(*args, **kwargs):  # never registered: a config naming it must not 
 
 
 def _recorder(event, args):
-    if _recording["on"] and event in ("marshal.loads", "marshal.load", "pickle.find_class",
-                                      "exec", "compile", "subprocess.Popen", "os.system"):
+    if _recording["on"] and event in (
+        "marshal.loads",
+        "marshal.load",
+        "pickle.find_class",
+        "exec",
+        "compile",
+        "subprocess.Popen",
+        "os.system",
+    ):
         AUDITED.append(event)
 
 
@@ -63,8 +70,9 @@ def _clean(tmp_path):
     _ensure_builtins()
     safe_mode._warm_up()
     warm = tmp_path / "warm.keras"
-    write_archive(warm, sequential_config([dense_config("dense", 2, 3)]),
-                  weights_h5(dense_weights()))
+    write_archive(
+        warm, sequential_config([dense_config("dense", 2, 3)]), weights_h5(dense_weights())
+    )
     saving.load_model(warm)
     SENTINEL_CALLS.clear()
     AUDITED.clear()
@@ -100,13 +108,25 @@ def _archive(tmp_path, layer_configs, weights=None, name="evil.keras", **kwargs)
     "activation",
     [
         {"module": "os", "class_name": "function", "config": "system", "registered_name": None},
-        {"module": "test_security", "class_name": "function", "config": "sentinel",
-         "registered_name": "sentinel"},
-        {"module": "builtins", "class_name": "function", "config": "exec",
-         "registered_name": "exec"},
+        {
+            "module": "test_security",
+            "class_name": "function",
+            "config": "sentinel",
+            "registered_name": "sentinel",
+        },
+        {
+            "module": "builtins",
+            "class_name": "function",
+            "config": "exec",
+            "registered_name": "exec",
+        },
         {"module": "this", "class_name": "function", "config": "s", "registered_name": None},
-        {"module": "subprocess", "class_name": "Popen", "config": {"args": ["true"]},
-         "registered_name": None},
+        {
+            "module": "subprocess",
+            "class_name": "Popen",
+            "config": {"args": ["true"]},
+            "registered_name": None,
+        },
     ],
     ids=["os.system", "test.sentinel", "builtins.exec", "import-this", "subprocess.Popen"],
 )
@@ -117,22 +137,33 @@ def test_module_function_named_in_config(tmp_path, activation):
     assert not AUDITED
 
 
-@pytest.mark.parametrize("module", ["keras.config", "keras.saving", "tholos.saving.safe_mode",
-                                    "tholos.saving"])
+@pytest.mark.parametrize(
+    "module", ["keras.config", "keras.saving", "tholos.saving.safe_mode", "tholos.saving"]
+)
 def test_config_cannot_switch_unsafe_mode_on(tmp_path, module):
-    toggle = {"module": module, "class_name": "function",
-              "config": "enable_unsafe_deserialization",
-              "registered_name": "enable_unsafe_deserialization"}
+    toggle = {
+        "module": module,
+        "class_name": "function",
+        "config": "enable_unsafe_deserialization",
+        "registered_name": "enable_unsafe_deserialization",
+    }
     path = _archive(tmp_path, [dense_config("dense", 2, 3, activation=toggle)])
     with pytest.raises(ModelConfigError):
         _load(path)
     marker = tmp_path / "pwned"
-    code = {"class_name": "__lambda__",
-            "config": {"source": f"lambda x: open({str(marker)!r}, 'w') or x"}}
-    lam = {"module": "keras.layers", "class_name": "Lambda",
-           "config": {"name": "lam", "function": code}, "registered_name": None}
-    path = _archive(tmp_path, [dense_config("dense", 2, 3, activation=toggle), lam],
-                    name="evil2.keras")
+    code = {
+        "class_name": "__lambda__",
+        "config": {"source": f"lambda x: open({str(marker)!r}, 'w') or x"},
+    }
+    lam = {
+        "module": "keras.layers",
+        "class_name": "Lambda",
+        "config": {"name": "lam", "function": code},
+        "registered_name": None,
+    }
+    path = _archive(
+        tmp_path, [dense_config("dense", 2, 3, activation=toggle), lam], name="evil2.keras"
+    )
     with pytest.raises(UnsafeDeserializationError):
         _load(path)
     assert not marker.exists()
@@ -142,17 +173,27 @@ def test_config_cannot_switch_unsafe_mode_on(tmp_path, module):
 
 
 def _lambda_layer(function_config):
-    return {"module": "keras.layers", "class_name": "Lambda",
-            "config": {"name": "lam", "trainable": True, "dtype": "float32",
-                       "function": function_config, "arguments": {}},
-            "registered_name": None}
+    return {
+        "module": "keras.layers",
+        "class_name": "Lambda",
+        "config": {
+            "name": "lam",
+            "trainable": True,
+            "dtype": "float32",
+            "function": function_config,
+            "arguments": {},
+        },
+        "registered_name": None,
+    }
 
 
 @pytest.mark.parametrize("safe", [True, False])
 def test_lambda_bytecode_is_never_loaded(tmp_path, safe):
     bytecode = base64.b64encode(b"\xe3" + os.urandom(64)).decode()
-    code = {"class_name": "__lambda__",
-            "config": {"code": bytecode, "defaults": None, "closure": None}}
+    code = {
+        "class_name": "__lambda__",
+        "config": {"code": bytecode, "defaults": None, "closure": None},
+    }
     path = _archive(tmp_path, [dense_config("dense", 2, 3), _lambda_layer(code)])
     with pytest.raises(UnsafeDeserializationError, match="bytecode"):
         _load(path, safe_mode=safe)
@@ -161,9 +202,10 @@ def test_lambda_bytecode_is_never_loaded(tmp_path, safe):
 
 def test_lambda_source_needs_safe_mode_off(tmp_path):
     marker = tmp_path / "pwned"
-    evil = {"class_name": "__lambda__",
-            "config": {"source": f"lambda x: __import__('pathlib').Path({str(marker)!r})"
-                                 ".touch() or x"}}
+    evil = {
+        "class_name": "__lambda__",
+        "config": {"source": f"lambda x: __import__('pathlib').Path({str(marker)!r}).touch() or x"},
+    }
     path = _archive(tmp_path, [dense_config("dense", 2, 3), _lambda_layer(evil)])
     with pytest.raises(UnsafeDeserializationError, match="safe_mode"):
         _load(path)
@@ -171,8 +213,9 @@ def test_lambda_source_needs_safe_mode_off(tmp_path):
     assert not AUDITED  # nothing compiled or executed
 
     benign = {"class_name": "__lambda__", "config": {"source": "lambda x: x * 2"}}
-    path = _archive(tmp_path, [dense_config("dense", 2, 3), _lambda_layer(benign)],
-                    name="benign.keras")
+    path = _archive(
+        tmp_path, [dense_config("dense", 2, 3), _lambda_layer(benign)], name="benign.keras"
+    )
     with pytest.raises(UnsafeDeserializationError):
         saving.load_model(path)
     model = saving.load_model(path, safe_mode=False)
@@ -183,11 +226,23 @@ def test_lambda_source_needs_safe_mode_off(tmp_path):
 # ----------------------------------------------------------------- outside files and URLs
 
 
-@pytest.mark.parametrize("value", ["/etc/passwd", "../../secret.txt", "vocab.txt",
-                                   "https://example.com/vocab.txt", "file:///etc/hosts"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "/etc/passwd",
+        "../../secret.txt",
+        "vocab.txt",
+        "https://example.com/vocab.txt",
+        "file:///etc/hosts",
+    ],
+)
 def test_external_file_in_layer_config(tmp_path, value):
-    lookup = {"module": "keras.layers", "class_name": "StringLookup",
-              "config": {"name": "lookup", "vocabulary": value}, "registered_name": None}
+    lookup = {
+        "module": "keras.layers",
+        "class_name": "StringLookup",
+        "config": {"name": "lookup", "vocabulary": value},
+        "registered_name": None,
+    }
     path = _archive(tmp_path, [lookup, dense_config("dense", 2, 3)])
     with pytest.raises(UnsafeArchiveError):
         _load(path)
@@ -216,9 +271,12 @@ class TableLayer(layers.Layer):
 def test_file_read_during_config_is_blocked(tmp_path):
     secret = tmp_path / "secret.cfg"
     secret.write_text("TOP SECRET")
-    layer = {"module": "tholos.layers", "class_name": "TableLayer",
-             "config": {"name": "table", "table": str(secret)},
-             "registered_name": "SecurityTests>TableLayer"}
+    layer = {
+        "module": "tholos.layers",
+        "class_name": "TableLayer",
+        "config": {"name": "table", "table": str(secret)},
+        "registered_name": "SecurityTests>TableLayer",
+    }
     path = _archive(tmp_path, [layer, dense_config("dense", 2, 3)])
     with pytest.raises(UnsafeArchiveError, match="outside action"):
         _load(path)
@@ -228,8 +286,16 @@ def test_file_read_during_config_is_blocked(tmp_path):
 # ------------------------------------------------------------------------- zip structure
 
 
-@pytest.mark.parametrize("member", ["../evil.txt", "/tmp/tholos-evil.txt", "assets/../../x",
-                                    "C:/evil.txt", "assets\\..\\evil.txt"])
+@pytest.mark.parametrize(
+    "member",
+    [
+        "../evil.txt",
+        "/tmp/tholos-evil.txt",
+        "assets/../../x",
+        "C:/evil.txt",
+        "assets\\..\\evil.txt",
+    ],
+)
 def test_path_traversal_member(tmp_path, member):
     path = _archive(tmp_path, [dense_config("dense", 2, 3)], extra={member: b"owned"})
     with pytest.raises(UnsafeArchiveError, match="unsafe path"):
@@ -240,8 +306,9 @@ def test_path_traversal_member(tmp_path, member):
 
 def test_zip_bomb_is_refused_before_decompressing(tmp_path):
     path = tmp_path / "bomb.keras"
-    write_archive(path, sequential_config([dense_config("dense", 2, 3)]),
-                  weights_h5(dense_weights()))
+    write_archive(
+        path, sequential_config([dense_config("dense", 2, 3)]), weights_h5(dense_weights())
+    )
     with zipfile.ZipFile(path, "a", compression=zipfile.ZIP_DEFLATED) as zf:
         with zf.open("assets/bomb.bin", "w", force_zip64=True) as member:
             chunk = bytes(1 << 20)
@@ -288,8 +355,9 @@ def _external(tmp_path):
     raw.write_bytes(np.full((3, 2), 7.0, "float32").tobytes())
 
     def build(f):
-        f.create_dataset("layers/dense/vars/0", shape=(3, 2), dtype="float32",
-                         external=[(str(raw), 0, 24)])
+        f.create_dataset(
+            "layers/dense/vars/0", shape=(3, 2), dtype="float32", external=[(str(raw), 0, 24)]
+        )
         f["layers/dense/vars/1"] = np.zeros(2, "float32")
 
     return weights_h5({}, build)
@@ -319,8 +387,12 @@ def _shape_bomb(tmp_path):
 
 @pytest.mark.parametrize(
     ("make", "error"),
-    [(_vds, UnsafeArchiveError), (_external, UnsafeArchiveError),
-     (_external_link, UnsafeArchiveError), (_shape_bomb, WeightsMismatchError)],
+    [
+        (_vds, UnsafeArchiveError),
+        (_external, UnsafeArchiveError),
+        (_external_link, UnsafeArchiveError),
+        (_shape_bomb, WeightsMismatchError),
+    ],
     ids=["virtual-dataset", "external-dataset", "external-link", "shape-bomb"],
 )
 def test_hdf5_attacks(tmp_path, make, error):
@@ -337,8 +409,7 @@ def test_hdf5_attacks(tmp_path, make, error):
     # the same file as a standalone .weights.h5
     h5_path = tmp_path / "evil.weights.h5"
     h5_path.write_bytes(weights)
-    model = saving.load_model(_archive(tmp_path, [dense_config("dense", 2, 3)],
-                                       name="good.keras"))
+    model = saving.load_model(_archive(tmp_path, [dense_config("dense", 2, 3)], name="good.keras"))
     before = [w.copy() for w in model.get_weights()]
     with pytest.raises(error):
         saving.load_weights(model, h5_path)
@@ -390,8 +461,13 @@ def test_no_pickle_or_marshal_in_saving_code():
     for name in os.listdir(folder):
         if name.endswith(".py"):
             text = open(os.path.join(folder, name), encoding="utf-8").read()
-            for word in ("import pickle", "import marshal", "allow_pickle=True", "from pickle",
-                         "from marshal"):
+            for word in (
+                "import pickle",
+                "import marshal",
+                "allow_pickle=True",
+                "from pickle",
+                "from marshal",
+            ):
                 assert word not in text, f"{name} uses {word}"
 
 

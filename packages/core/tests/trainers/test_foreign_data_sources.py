@@ -20,7 +20,7 @@ def _loadable_backends() -> list[str]:
             continue
         try:
             REGISTRY.get(info.name)
-        except Exception:  # noqa: BLE001 - not loadable here: nothing to test
+        except Exception:
             continue
         names.append(info.name)
     return names

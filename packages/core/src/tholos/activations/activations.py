@@ -21,8 +21,9 @@ _register = register_builtin(_MODULE)
 
 
 @_register
-def relu(x: Any, negative_slope: float = 0.0, max_value: float | None = None,
-         threshold: float = 0.0) -> Any:
+def relu(
+    x: Any, negative_slope: float = 0.0, max_value: float | None = None, threshold: float = 0.0
+) -> Any:
     """Rectified linear unit, optionally leaky, capped and thresholded.
 
     ``max_value`` for ``x >= max_value``; ``x`` for ``threshold < x < max_value``;
@@ -231,10 +232,36 @@ register_builtin_alias(_MODULE, "hard_swish", hard_silu)
 ALL_ACTIVATIONS = {
     fn.__name__: fn
     for fn in (
-        celu, elu, exponential, gelu, glu, hard_shrink, hard_sigmoid, hard_silu, hard_tanh,
-        leaky_relu, linear, log_sigmoid, log_softmax, mish, relu, relu6, selu, sigmoid, silu,
-        soft_shrink, softmax, softplus, softsign, sparse_plus, sparse_sigmoid, sparsemax,
-        squareplus, tanh, tanh_shrink, threshold,
+        celu,
+        elu,
+        exponential,
+        gelu,
+        glu,
+        hard_shrink,
+        hard_sigmoid,
+        hard_silu,
+        hard_tanh,
+        leaky_relu,
+        linear,
+        log_sigmoid,
+        log_softmax,
+        mish,
+        relu,
+        relu6,
+        selu,
+        sigmoid,
+        silu,
+        soft_shrink,
+        softmax,
+        softplus,
+        softsign,
+        sparse_plus,
+        sparse_sigmoid,
+        sparsemax,
+        squareplus,
+        tanh,
+        tanh_shrink,
+        threshold,
     )
 }
 ALL_ACTIVATIONS["swish"] = silu

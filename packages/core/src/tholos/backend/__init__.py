@@ -94,6 +94,7 @@ def clear_session() -> None:
     seed_generator._global_generator = None
     reset_uids()
 
+
 __all__ = [
     "AutocastScope",
     "BackendInfo",

@@ -54,9 +54,24 @@ def get(identifier: Any) -> Any:
         return deserialize(identifier)
     if callable(identifier):
         return identifier
-    raise ConfigError("Cannot interpret this as a constraint.",
-                      expected="a name, a config dict or a callable", received=repr(identifier))
+    raise ConfigError(
+        "Cannot interpret this as a constraint.",
+        expected="a name, a config dict or a callable",
+        received=repr(identifier),
+    )
 
 
-__all__ = ["Constraint", "MaxNorm", "MinMaxNorm", "NonNeg", "UnitNorm", "deserialize", "get",
-           "max_norm", "min_max_norm", "non_neg", "serialize", "unit_norm"]
+__all__ = [
+    "Constraint",
+    "MaxNorm",
+    "MinMaxNorm",
+    "NonNeg",
+    "UnitNorm",
+    "deserialize",
+    "get",
+    "max_norm",
+    "min_max_norm",
+    "non_neg",
+    "serialize",
+    "unit_norm",
+]

@@ -59,8 +59,9 @@ class MinMaxNorm(Constraint):
     """Move the L2 norm of slices along ``axis`` into ``[min_value, max_value]``, by the
     fraction ``rate`` of the way (1.0: all the way)."""
 
-    def __init__(self, min_value: float = 0.0, max_value: float = 1.0, rate: float = 1.0,
-                 axis: Any = 0) -> None:
+    def __init__(
+        self, min_value: float = 0.0, max_value: float = 1.0, rate: float = 1.0, axis: Any = 0
+    ) -> None:
         self.min_value = min_value
         self.max_value = max_value
         self.rate = rate
@@ -74,8 +75,12 @@ class MinMaxNorm(Constraint):
         return ops.multiply(w, ops.divide(desired, ops.add(norms, _EPSILON)))
 
     def get_config(self) -> dict[str, Any]:
-        return {"min_value": self.min_value, "max_value": self.max_value, "rate": self.rate,
-                "axis": self.axis}
+        return {
+            "min_value": self.min_value,
+            "max_value": self.max_value,
+            "rate": self.rate,
+            "axis": self.axis,
+        }
 
 
 @_register
@@ -102,5 +107,9 @@ class UnitNorm(Constraint):
         return {"axis": self.axis}
 
 
-ALIASES = {"max_norm": MaxNorm, "min_max_norm": MinMaxNorm, "non_neg": NonNeg,
-           "unit_norm": UnitNorm}
+ALIASES = {
+    "max_norm": MaxNorm,
+    "min_max_norm": MinMaxNorm,
+    "non_neg": NonNeg,
+    "unit_norm": UnitNorm,
+}

@@ -185,8 +185,13 @@ class RandomNormal(RandomInitializer):
         super().__init__(seed=seed)
 
     def __call__(self, shape: Any, dtype: Any = None) -> Any:
-        return trandom.normal(_shape(shape), mean=self.mean, stddev=self.stddev,
-                              dtype=_float_dtype(dtype, "RandomNormal"), seed=self.seed)
+        return trandom.normal(
+            _shape(shape),
+            mean=self.mean,
+            stddev=self.stddev,
+            dtype=_float_dtype(dtype, "RandomNormal"),
+            seed=self.seed,
+        )
 
     def get_config(self) -> dict[str, Any]:
         return {"mean": self.mean, "stddev": self.stddev, **super().get_config()}
@@ -202,9 +207,13 @@ class TruncatedNormal(RandomInitializer):
         super().__init__(seed=seed)
 
     def __call__(self, shape: Any, dtype: Any = None) -> Any:
-        return trandom.truncated_normal(_shape(shape), mean=self.mean, stddev=self.stddev,
-                                        dtype=_float_dtype(dtype, "TruncatedNormal"),
-                                        seed=self.seed)
+        return trandom.truncated_normal(
+            _shape(shape),
+            mean=self.mean,
+            stddev=self.stddev,
+            dtype=_float_dtype(dtype, "TruncatedNormal"),
+            seed=self.seed,
+        )
 
     def get_config(self) -> dict[str, Any]:
         return {"mean": self.mean, "stddev": self.stddev, **super().get_config()}
@@ -220,8 +229,13 @@ class RandomUniform(RandomInitializer):
         super().__init__(seed=seed)
 
     def __call__(self, shape: Any, dtype: Any = None) -> Any:
-        return trandom.uniform(_shape(shape), minval=self.minval, maxval=self.maxval,
-                               dtype=_float_dtype(dtype, "RandomUniform"), seed=self.seed)
+        return trandom.uniform(
+            _shape(shape),
+            minval=self.minval,
+            maxval=self.maxval,
+            dtype=_float_dtype(dtype, "RandomUniform"),
+            seed=self.seed,
+        )
 
     def get_config(self) -> dict[str, Any]:
         return {"minval": self.minval, "maxval": self.maxval, **super().get_config()}
@@ -243,20 +257,32 @@ class VarianceScaling(RandomInitializer):
     ``limit = sqrt(3 * scale / n)``).
     """
 
-    def __init__(self, scale: float = 1.0, mode: str = "fan_in",
-                 distribution: str = "truncated_normal", seed: Any = None) -> None:
+    def __init__(
+        self,
+        scale: float = 1.0,
+        mode: str = "fan_in",
+        distribution: str = "truncated_normal",
+        seed: Any = None,
+    ) -> None:
         if scale <= 0.0:
-            raise ConfigError("VarianceScaling: scale must be positive.",
-                              expected="scale > 0", received=repr(scale))
+            raise ConfigError(
+                "VarianceScaling: scale must be positive.",
+                expected="scale > 0",
+                received=repr(scale),
+            )
         if mode not in _MODES:
-            raise ConfigError("VarianceScaling: invalid mode.",
-                              expected=f"one of {_MODES}", received=repr(mode))
+            raise ConfigError(
+                "VarianceScaling: invalid mode.", expected=f"one of {_MODES}", received=repr(mode)
+            )
         distribution = distribution.lower()
         if distribution == "normal":
             distribution = "truncated_normal"
         if distribution not in _DISTRIBUTIONS:
-            raise ConfigError("VarianceScaling: invalid distribution.",
-                              expected=f"one of {_DISTRIBUTIONS}", received=repr(distribution))
+            raise ConfigError(
+                "VarianceScaling: invalid distribution.",
+                expected=f"one of {_DISTRIBUTIONS}",
+                received=repr(distribution),
+            )
         self.scale = scale
         self.mode = mode
         self.distribution = distribution
@@ -270,17 +296,23 @@ class VarianceScaling(RandomInitializer):
         variance = self.scale / max(1.0, n)
         if self.distribution == "truncated_normal":
             stddev = math.sqrt(variance) / _TRUNCATED_STDDEV
-            return trandom.truncated_normal(shape, mean=0.0, stddev=stddev, dtype=dtype,
-                                            seed=self.seed)
+            return trandom.truncated_normal(
+                shape, mean=0.0, stddev=stddev, dtype=dtype, seed=self.seed
+            )
         if self.distribution == "untruncated_normal":
-            return trandom.normal(shape, mean=0.0, stddev=math.sqrt(variance), dtype=dtype,
-                                  seed=self.seed)
+            return trandom.normal(
+                shape, mean=0.0, stddev=math.sqrt(variance), dtype=dtype, seed=self.seed
+            )
         limit = math.sqrt(3.0 * variance)
         return trandom.uniform(shape, minval=-limit, maxval=limit, dtype=dtype, seed=self.seed)
 
     def get_config(self) -> dict[str, Any]:
-        return {"scale": self.scale, "mode": self.mode, "distribution": self.distribution,
-                **super().get_config()}
+        return {
+            "scale": self.scale,
+            "mode": self.mode,
+            "distribution": self.distribution,
+            **super().get_config(),
+        }
 
 
 class _FixedVarianceScaling(VarianceScaling):

@@ -30,8 +30,10 @@ def normalize_tuple(
             out = tuple(value)
         except TypeError:
             out = None
-        if out is None or len(out) != n or not all(
-            isinstance(v, int) and not isinstance(v, bool) for v in out
+        if (
+            out is None
+            or len(out) != n
+            or not all(isinstance(v, int) and not isinstance(v, bool) for v in out)
         ):
             raise ConfigError(
                 f"{layer}: invalid `{name}`.",

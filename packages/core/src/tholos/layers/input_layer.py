@@ -81,8 +81,9 @@ class InputLayer(Layer):
         self.sparse = bool(sparse)
         self.optional = bool(optional)
         if input_tensor is None:
-            input_tensor = KerasTensor(batch_shape, dtype=self._input_dtype, sparse=self.sparse,
-                                       name=self.name)
+            input_tensor = KerasTensor(
+                batch_shape, dtype=self._input_dtype, sparse=self.sparse, name=self.name
+            )
         self._input_tensor = input_tensor
         Node(self, call_args=(), call_kwargs={}, outputs=input_tensor)
         self.built = True
@@ -126,7 +127,14 @@ def Input(  # noqa: N802 - Keras' name
         tensor: an existing KerasTensor to wrap.
         optional: the model accepts ``None`` for this input.
     """
-    layer = InputLayer(shape=shape, batch_size=batch_size, dtype=dtype, sparse=sparse,
-                       batch_shape=batch_shape, name=name, input_tensor=tensor,
-                       optional=optional)
+    layer = InputLayer(
+        shape=shape,
+        batch_size=batch_size,
+        dtype=dtype,
+        sparse=sparse,
+        batch_shape=batch_shape,
+        name=name,
+        input_tensor=tensor,
+        optional=optional,
+    )
     return layer.output

@@ -158,14 +158,29 @@ def assert_input_compatibility(input_spec: Any, inputs: Any, layer_name: str) ->
             continue
         ndim = len(shape)
         if spec.ndim is not None and not spec.allow_last_axis_squeeze and ndim != spec.ndim:
-            raise _fail(layer_name, index, f"expected ndim={spec.ndim}, found ndim={ndim}",
-                        f"a tensor of rank {spec.ndim}", shape)
+            raise _fail(
+                layer_name,
+                index,
+                f"expected ndim={spec.ndim}, found ndim={ndim}",
+                f"a tensor of rank {spec.ndim}",
+                shape,
+            )
         if spec.max_ndim is not None and ndim > spec.max_ndim:
-            raise _fail(layer_name, index, f"expected max_ndim={spec.max_ndim}, found ndim={ndim}",
-                        f"a tensor of rank <= {spec.max_ndim}", shape)
+            raise _fail(
+                layer_name,
+                index,
+                f"expected max_ndim={spec.max_ndim}, found ndim={ndim}",
+                f"a tensor of rank <= {spec.max_ndim}",
+                shape,
+            )
         if spec.min_ndim is not None and ndim < spec.min_ndim:
-            raise _fail(layer_name, index, f"expected min_ndim={spec.min_ndim}, found ndim={ndim}",
-                        f"a tensor of rank >= {spec.min_ndim}", shape)
+            raise _fail(
+                layer_name,
+                index,
+                f"expected min_ndim={spec.min_ndim}, found ndim={ndim}",
+                f"a tensor of rank >= {spec.min_ndim}",
+                shape,
+            )
         if spec.dtype is not None:
             dtype = getattr(x, "dtype", None)
             if dtype is not None and standardize_dtype(dtype) != spec.dtype:
@@ -178,20 +193,32 @@ def assert_input_compatibility(input_spec: Any, inputs: Any, layer_name: str) ->
             if size is None:
                 continue
             if axis >= ndim or axis < -ndim:
-                raise _fail(layer_name, index, f"axis {axis} is out of range",
-                            f"a tensor with an axis {axis}", shape)
+                raise _fail(
+                    layer_name,
+                    index,
+                    f"axis {axis} is out of range",
+                    f"a tensor with an axis {axis}",
+                    shape,
+                )
             actual = shape[axis]
             if actual is not None and actual not in tree.flatten(size):
-                raise _fail(layer_name, index, f"axis {axis} must have size {size}",
-                            f"shape[{axis}] == {size}", shape)
+                raise _fail(
+                    layer_name,
+                    index,
+                    f"axis {axis} must have size {size}",
+                    f"shape[{axis}] == {size}",
+                    shape,
+                )
         if spec.shape is not None:
             want_shape, got_shape = spec.shape, shape
             if spec.allow_last_axis_squeeze and len(want_shape) != len(got_shape):
                 want_shape, got_shape = _squeeze_last(want_shape), _squeeze_last(got_shape)
             if len(got_shape) != len(want_shape):
-                raise _fail(layer_name, index, f"expected shape={spec.shape}",
-                            str(spec.shape), shape)
+                raise _fail(
+                    layer_name, index, f"expected shape={spec.shape}", str(spec.shape), shape
+                )
             for want, got in zip(want_shape, got_shape):
                 if want is not None and got is not None and want != got:
-                    raise _fail(layer_name, index, f"expected shape={spec.shape}",
-                                str(spec.shape), shape)
+                    raise _fail(
+                        layer_name, index, f"expected shape={spec.shape}", str(spec.shape), shape
+                    )

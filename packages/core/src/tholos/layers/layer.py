@@ -55,9 +55,7 @@ from tholos.ops.operation import Operation, has_symbolic
 from tholos.random.seed_generator import SeedGenerator
 from tholos.saving.serialization import register_builtin, serialize_object
 
-_UNTRACKED = frozenset(
-    ("_inbound_nodes", "_outbound_nodes", "name", "built", "_trainable")
-)
+_UNTRACKED = frozenset(("_inbound_nodes", "_outbound_nodes", "name", "built", "_trainable"))
 _ALLOWED_INIT_KWARGS = ("input_shape", "input_dim", "batch_input_shape", "batch_size", "weights")
 
 
@@ -631,14 +629,24 @@ class Layer(Operation):
         init = initializers.get(initializer)
         if self._building:
             variable = Variable(
-                init, shape=shape, dtype=dtype, trainable=trainable, autocast=autocast,
-                aggregation=aggregation, name=name,
+                init,
+                shape=shape,
+                dtype=dtype,
+                trainable=trainable,
+                autocast=autocast,
+                aggregation=aggregation,
+                name=name,
             )
         else:
             with name_scope(self.name):
                 variable = Variable(
-                    init, shape=shape, dtype=dtype, trainable=trainable, autocast=autocast,
-                    aggregation=aggregation, name=name,
+                    init,
+                    shape=shape,
+                    dtype=dtype,
+                    trainable=trainable,
+                    autocast=autocast,
+                    aggregation=aggregation,
+                    name=name,
                 )
         regularizer = regularizers.get(regularizer)
         constraint = constraints.get(constraint)
@@ -652,13 +660,28 @@ class Layer(Operation):
         self._track(variable)
         return variable
 
-    def add_variable(self, shape: Any, initializer: Any, dtype: Any = None,
-                     trainable: bool = True, autocast: bool = True, regularizer: Any = None,
-                     constraint: Any = None, name: str | None = None) -> Variable:
+    def add_variable(
+        self,
+        shape: Any,
+        initializer: Any,
+        dtype: Any = None,
+        trainable: bool = True,
+        autocast: bool = True,
+        regularizer: Any = None,
+        constraint: Any = None,
+        name: str | None = None,
+    ) -> Variable:
         """Alias of :meth:`add_weight` (Keras 3 spelling)."""
-        return self.add_weight(shape=shape, initializer=initializer, dtype=dtype,
-                               trainable=trainable, autocast=autocast, regularizer=regularizer,
-                               constraint=constraint, name=name)
+        return self.add_weight(
+            shape=shape,
+            initializer=initializer,
+            dtype=dtype,
+            trainable=trainable,
+            autocast=autocast,
+            regularizer=regularizer,
+            constraint=constraint,
+            name=name,
+        )
 
     def get_weights(self) -> list[np.ndarray]:
         """The weights' values as NumPy arrays, in :attr:`weights` order."""
@@ -858,8 +881,10 @@ class Layer(Operation):
         )
 
     def _convert_arg(self, x: Any) -> Any:
-        if isinstance(x, (list, tuple)) and x and all(
-            isinstance(v, (int, float)) for v in tree.flatten(x)
+        if (
+            isinstance(x, (list, tuple))
+            and x
+            and all(isinstance(v, (int, float)) for v in tree.flatten(x))
         ):
             x = ops.convert_to_tensor(x)  # nested lists of numbers: one tensor
         elif isinstance(x, (list, tuple, dict)):
@@ -1006,8 +1031,10 @@ class Layer(Operation):
                     outputs = self.compute_output_spec(*args, **call_kwargs)
             else:
                 outputs = self.compute_output_spec(*args, **call_kwargs)
-            if self.supports_masking and args and (
-                previous_mask is not None or type(self).compute_mask is not Layer.compute_mask
+            if (
+                self.supports_masking
+                and args
+                and (previous_mask is not None or type(self).compute_mask is not Layer.compute_mask)
             ):
                 out_mask = _backend_output_spec(self.compute_mask, args[0], previous_mask)
                 if out_mask is not None:
@@ -1035,17 +1062,19 @@ class Layer(Operation):
 
     def compute_output_shape(self, *args: Any, **kwargs: Any) -> Any:
         """The output shape(s) for input shape(s)."""
+
         def spec(shape: Any) -> Any:
             return KerasTensor(shape, dtype=self.input_dtype)
 
         args = tuple(
-            spec(a) if _is_shape(a) else tree.map_structure(spec, _shape_structure(a))
-            for a in args
+            spec(a) if _is_shape(a) else tree.map_structure(spec, _shape_structure(a)) for a in args
         )
         outputs = self.compute_output_spec(*args, **kwargs)
-        return tree.map_structure(lambda t: t.shape, outputs) if not isinstance(
-            outputs, KerasTensor
-        ) else outputs.shape
+        return (
+            tree.map_structure(lambda t: t.shape, outputs)
+            if not isinstance(outputs, KerasTensor)
+            else outputs.shape
+        )
 
     def compute_mask(self, inputs: Any, previous_mask: Any) -> Any:
         """The output mask (default: the input mask, passed through)."""

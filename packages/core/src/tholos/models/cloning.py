@@ -53,9 +53,11 @@ def clone_model(
     from tholos.models.sequential import Sequential
 
     if kwargs:
-        raise OpInputError("clone_model: unexpected arguments.",
-                           expected="input_tensors, clone_function, call_function, recursive",
-                           received=", ".join(sorted(kwargs)))
+        raise OpInputError(
+            "clone_model: unexpected arguments.",
+            expected="input_tensors, clone_function, call_function, recursive",
+            received=", ".join(sorted(kwargs)),
+        )
     user_clone = clone_function
     clone_function = clone_function or _default_clone
     cache: dict[int, Layer] = {}
@@ -65,8 +67,9 @@ def clone_model(
         if found is not None:
             return found
         if recursive and isinstance(layer, (Sequential, Functional)):
-            new = clone_model(layer, clone_function=user_clone, call_function=call_function,
-                              recursive=True)
+            new = clone_model(
+                layer, clone_function=user_clone, call_function=call_function, recursive=True
+            )
         else:
             new = clone_function(layer)
         cache[id(layer)] = new
@@ -94,12 +97,16 @@ def _clone_sequential(model: Any, input_tensors: Any, clone_layer: Callable) -> 
     if input_tensors is not None:
         flat = tree.flatten(input_tensors)
         if len(flat) != 1 or not isinstance(flat[0], KerasTensor):
-            raise OpInputError("clone_model: a Sequential model takes one input tensor.",
-                               expected="one KerasTensor", received=repr(input_tensors))
+            raise OpInputError(
+                "clone_model: a Sequential model takes one input tensor.",
+                expected="one KerasTensor",
+                received=repr(input_tensors),
+            )
         history = getattr(flat[0], "_keras_history", None)
         if history is not None and isinstance(history.operation, InputLayer):
-            return Sequential([history.operation] + layers, name=model.name,
-                              trainable=model.trainable)
+            return Sequential(
+                [history.operation] + layers, name=model.name, trainable=model.trainable
+            )
         clone = Sequential(layers, name=model.name, trainable=model.trainable)
         from tholos.models.functional import Functional
 
@@ -110,8 +117,9 @@ def _clone_sequential(model: Any, input_tensors: Any, clone_layer: Callable) -> 
     return Sequential(layers, name=model.name, trainable=model.trainable)
 
 
-def _clone_functional(model: Any, input_tensors: Any, clone_layer: Callable,
-                      call_function: Callable | None) -> Any:
+def _clone_functional(
+    model: Any, input_tensors: Any, clone_layer: Callable, call_function: Callable | None
+) -> Any:
     from tholos.models.functional import Functional
 
     if input_tensors is not None:
@@ -122,9 +130,7 @@ def _clone_functional(model: Any, input_tensors: Any, clone_layer: Callable,
                 expected=f"{len(model._inputs)} tensors",
                 received=f"{len(new_inputs)} tensors",
             )
-        new_inputs = [
-            x if isinstance(x, KerasTensor) else Input(tensor=x) for x in new_inputs
-        ]
+        new_inputs = [x if isinstance(x, KerasTensor) else Input(tensor=x) for x in new_inputs]
     else:
         new_inputs = []
         for tensor in model._inputs:
@@ -146,11 +152,15 @@ def _clone_functional(model: Any, input_tensors: Any, clone_layer: Callable,
             result = operation(*args, **kwargs)
         for key, value in zip(out_ids, tree.flatten(result)):
             values[key] = value
-    inputs = tree.pack_sequence_as(model._inputs_struct, new_inputs) if isinstance(
-        model._inputs_struct, (list, dict)
-    ) else new_inputs[0]
+    inputs = (
+        tree.pack_sequence_as(model._inputs_struct, new_inputs)
+        if isinstance(model._inputs_struct, (list, dict))
+        else new_inputs[0]
+    )
     outputs = [values[id(t)] for t in model._outputs]
-    outputs = tree.pack_sequence_as(model._outputs_struct, outputs) if isinstance(
-        model._outputs_struct, (list, dict)
-    ) else outputs[0]
+    outputs = (
+        tree.pack_sequence_as(model._outputs_struct, outputs)
+        if isinstance(model._outputs_struct, (list, dict))
+        else outputs[0]
+    )
     return Functional(inputs, outputs, name=model.name, trainable=model.trainable)

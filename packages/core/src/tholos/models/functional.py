@@ -70,8 +70,11 @@ def build_graph(inputs: list[KerasTensor], outputs: list[KerasTensor]) -> list[N
         if state.get(key) == 2:
             return
         if state.get(key) == 1:
-            raise OpInputError("The graph has a cycle.", expected="an acyclic graph",
-                               received=f"a cycle through {node.operation.name!r}")
+            raise OpInputError(
+                "The graph has a cycle.",
+                expected="an acyclic graph",
+                received=f"a cycle through {node.operation.name!r}",
+            )
         state[key] = 1
         for tensor in node.input_tensors:
             visit_tensor(tensor, path + [node.operation.name])
@@ -93,8 +96,14 @@ def build_graph(inputs: list[KerasTensor], outputs: list[KerasTensor]) -> list[N
 class Functional(Model):
     """A model from symbolic ``inputs`` to ``outputs`` (a tensor, a list or a dict of them)."""
 
-    def __init__(self, inputs: Any, outputs: Any, name: str | None = None,
-                 trainable: bool = True, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        inputs: Any,
+        outputs: Any,
+        name: str | None = None,
+        trainable: bool = True,
+        **kwargs: Any,
+    ) -> None:
         for label, structure in (("inputs", inputs), ("outputs", outputs)):
             flat = tree.flatten(structure)
             bad = [x for x in flat if not isinstance(x, KerasTensor)]
@@ -107,8 +116,10 @@ class Functional(Model):
                     "outputs=some_layer(...)).",
                 )
         self._init_model(trainable=trainable, name=name or _auto_model_name(), **kwargs)
-        if isinstance(inputs, (list, tuple)) and len(inputs) == 1 and not isinstance(
-            inputs[0], (list, tuple, dict)
+        if (
+            isinstance(inputs, (list, tuple))
+            and len(inputs) == 1
+            and not isinstance(inputs[0], (list, tuple, dict))
         ):
             inputs = inputs[0] if isinstance(inputs, tuple) else list(inputs)
         set_ = object.__setattr__
@@ -127,18 +138,28 @@ class Functional(Model):
         for op in operations:
             if isinstance(op, Layer) and op is not self:
                 self._track(op)
-        set_(self, "_run_plan", [
-            (node.operation, node, [id(t) for t in node.outputs])
-            for node in nodes
-            if not node.is_input
-        ])
-        set_(self, "input_spec", [
-            InputSpec(shape=(None,) + tuple(t.shape[1:]) if t.shape else (),
-                      allow_last_axis_squeeze=True,
-                      name=getattr(_history(t).operation, "name", None),
-                      optional=getattr(_history(t).operation, "optional", False))
-            for t in self._inputs
-        ])
+        set_(
+            self,
+            "_run_plan",
+            [
+                (node.operation, node, [id(t) for t in node.outputs])
+                for node in nodes
+                if not node.is_input
+            ],
+        )
+        set_(
+            self,
+            "input_spec",
+            [
+                InputSpec(
+                    shape=(None,) + tuple(t.shape[1:]) if t.shape else (),
+                    allow_last_axis_squeeze=True,
+                    name=getattr(_history(t).operation, "name", None),
+                    optional=getattr(_history(t).operation, "optional", False),
+                )
+                for t in self._inputs
+            ],
+        )
         set_(self, "built", True)
 
     # -- structure -------------------------------------------------------------------------------
@@ -152,15 +173,19 @@ class Functional(Model):
 
     @property
     def inputs(self) -> Any:
-        return self._inputs_struct if isinstance(self._inputs_struct, (list, dict)) else [
+        return (
             self._inputs_struct
-        ]
+            if isinstance(self._inputs_struct, (list, dict))
+            else [self._inputs_struct]
+        )
 
     @property
     def outputs(self) -> Any:
-        return self._outputs_struct if isinstance(self._outputs_struct, (list, dict)) else [
+        return (
             self._outputs_struct
-        ]
+            if isinstance(self._outputs_struct, (list, dict))
+            else [self._outputs_struct]
+        )
 
     @property
     def input(self) -> Any:
@@ -257,8 +282,9 @@ class Functional(Model):
         if mask is not None:
             from tholos.layers._masks import set_keras_mask
 
-            for x, m in zip(flat, tree.flatten(mask) if isinstance(mask, (list, tuple, dict))
-                            else [mask]):
+            for x, m in zip(
+                flat, tree.flatten(mask) if isinstance(mask, (list, tuple, dict)) else [mask]
+            ):
                 if m is not None and x is not None:
                     set_keras_mask(x, m)
         values: dict[int, Any] = {id(t): x for t, x in zip(self._inputs, flat)}
@@ -266,8 +292,10 @@ class Functional(Model):
             args, kwargs = node.fill_arguments(values)
             result = operation(*args, **kwargs)
             if len(out_ids) == 1:
-                values[out_ids[0]] = result if not isinstance(result, (list, tuple, dict)) else (
-                    tree.flatten(result)[0]
+                values[out_ids[0]] = (
+                    result
+                    if not isinstance(result, (list, tuple, dict))
+                    else (tree.flatten(result)[0])
                 )
             else:
                 for key, value in zip(out_ids, tree.flatten(result)):
@@ -297,9 +325,11 @@ class Functional(Model):
         return tree.pack_sequence_as(self._outputs_struct, fresh)
 
     def compute_output_shape(self, input_shape: Any) -> Any:
-        specs = tree.map_structure(
-            lambda s: KerasTensor(s), input_shape
-        ) if not _is_shape(input_shape) else KerasTensor(input_shape)
+        specs = (
+            tree.map_structure(lambda s: KerasTensor(s), input_shape)
+            if not _is_shape(input_shape)
+            else KerasTensor(input_shape)
+        )
         return tree.map_structure(lambda t: t.shape, self.compute_output_spec(specs))
 
     def build(self, input_shape: Any = None) -> None:
@@ -315,9 +345,7 @@ class Functional(Model):
 
 
 def _is_shape(value: Any) -> bool:
-    return isinstance(value, (tuple, list)) and all(
-        d is None or isinstance(d, int) for d in value
-    )
+    return isinstance(value, (tuple, list)) and all(d is None or isinstance(d, int) for d in value)
 
 
 def _plain_structure(structure: Any) -> Any:
@@ -354,8 +382,11 @@ def functional_config(model: Functional) -> dict[str, Any]:
         if isinstance(value, KerasTensor):
             return {
                 "class_name": "__keras_tensor__",
-                "config": {"shape": list(value.shape), "dtype": value.dtype,
-                           "keras_history": tensor_ref(value)},
+                "config": {
+                    "shape": list(value.shape),
+                    "dtype": value.dtype,
+                    "keras_history": tensor_ref(value),
+                },
             }
         return _ser.serialize_object(value)
 
@@ -369,10 +400,18 @@ def functional_config(model: Functional) -> dict[str, Any]:
                 continue
             inbound.append(
                 {
-                    "args": [tree.map_structure(encode_arg, a) if isinstance(a, (list, dict))
-                             else encode_arg(a) for a in node.call_args],
-                    "kwargs": {k: tree.map_structure(encode_arg, v) if isinstance(v, (list, dict))
-                               else encode_arg(v) for k, v in node.call_kwargs.items()},
+                    "args": [
+                        tree.map_structure(encode_arg, a)
+                        if isinstance(a, (list, dict))
+                        else encode_arg(a)
+                        for a in node.call_args
+                    ],
+                    "kwargs": {
+                        k: tree.map_structure(encode_arg, v)
+                        if isinstance(v, (list, dict))
+                        else encode_arg(v)
+                        for k, v in node.call_kwargs.items()
+                    },
                 }
             )
         cfg["inbound_nodes"] = inbound
@@ -400,8 +439,9 @@ def _is_ref(value: Any) -> bool:
     )
 
 
-def functional_from_config(cls: type, config: dict[str, Any],
-                           custom_objects: Any = None) -> Functional:
+def functional_from_config(
+    cls: type, config: dict[str, Any], custom_objects: Any = None
+) -> Functional:
     """Rebuild a Functional model (fresh weights) from :func:`functional_config`."""
     created: dict[str, Any] = {}
     outputs_of: dict[tuple[str, int], list[Any]] = {}

@@ -72,8 +72,9 @@ class Model(Trainer, Layer):
             return
         self._init_model(*args, **kwargs)
 
-    def _init_model(self, *, trainable: bool = True, name: str | None = None, dtype: Any = None,
-                    **kwargs: Any) -> None:
+    def _init_model(
+        self, *, trainable: bool = True, name: str | None = None, dtype: Any = None, **kwargs: Any
+    ) -> None:
         Layer.__init__(self, trainable=trainable, name=name, dtype=dtype, **kwargs)
         Trainer.__init__(self)
 

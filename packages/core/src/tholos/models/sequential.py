@@ -35,8 +35,13 @@ class Sequential(Model):
         name: the model's name.
     """
 
-    def __init__(self, layers: list[Any] | None = None, trainable: bool = True,
-                 name: str | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        layers: list[Any] | None = None,
+        trainable: bool = True,
+        name: str | None = None,
+        **kwargs: Any,
+    ) -> None:
         self._init_model(trainable=trainable, name=name, **kwargs)
         object.__setattr__(self, "_functional", None)
         for layer in layers or ():
@@ -84,8 +89,11 @@ class Sequential(Model):
     def pop(self, rebuild: bool = True) -> Layer:
         """Remove and return the last layer."""
         if not self.layers:
-            raise OpInputError(f"Sequential '{self.name}' has no layers to pop.",
-                               expected="at least one layer", received="none")
+            raise OpInputError(
+                f"Sequential '{self.name}' has no layers to pop.",
+                expected="at least one layer",
+                received="none",
+            )
         layer = self._layers.pop()
         if rebuild:
             self._maybe_rebuild()
@@ -110,8 +118,11 @@ class Sequential(Model):
 
     def _maybe_build(self, args: tuple, kwargs: dict, symbolic: bool = False) -> None:
         if not args:
-            raise OpInputError(f"Sequential '{self.name}' needs an input tensor.",
-                               expected="model(x)", received="no positional input")
+            raise OpInputError(
+                f"Sequential '{self.name}' needs an input tensor.",
+                expected="model(x)",
+                received="no positional input",
+            )
         x = args[0]
         shape = tuple(x.shape) if hasattr(x, "shape") else None
         if shape is None:
@@ -126,8 +137,11 @@ class Sequential(Model):
     def build(self, input_shape: Any = None, dtype: Any = None) -> None:
         """Build the layer graph for inputs of ``input_shape`` (batch dimension included)."""
         if input_shape is None:
-            raise OpInputError(f"Sequential '{self.name}'.build needs an input shape.",
-                               expected="input_shape=(batch, ...)", received="None")
+            raise OpInputError(
+                f"Sequential '{self.name}'.build needs an input shape.",
+                expected="input_shape=(batch, ...)",
+                received="None",
+            )
         if not self.layers and not self._layers:
             raise OpInputError(
                 f"Sequential '{self.name}' has no layers.",
@@ -158,8 +172,9 @@ class Sequential(Model):
             # a layer that cannot run symbolically: fall back to calling layers in turn
             object.__setattr__(self, "built", True)
             return
-        object.__setattr__(self, "_functional", Functional(inputs=inputs, outputs=x,
-                                                           name=f"{self.name}_graph"))
+        object.__setattr__(
+            self, "_functional", Functional(inputs=inputs, outputs=x, name=f"{self.name}_graph")
+        )
         object.__setattr__(self, "built", True)
 
     # -- running ---------------------------------------------------------------------------------
@@ -244,8 +259,11 @@ class Sequential(Model):
         config = dict(config)
         layer_configs = config.pop("layers", [])
         build_shape = config.pop("build_input_shape", None)
-        model = cls(name=config.get("name"), trainable=config.get("trainable", True),
-                    dtype=config.get("dtype"))
+        model = cls(
+            name=config.get("name"),
+            trainable=config.get("trainable", True),
+            dtype=config.get("dtype"),
+        )
         for layer_cfg in layer_configs:
             layer_cfg = dict(layer_cfg) if isinstance(layer_cfg, dict) else layer_cfg
             if isinstance(layer_cfg, dict):
@@ -256,4 +274,3 @@ class Sequential(Model):
         if not model.built and build_shape is not None:
             model.build(_shape_structure(_ser.decode_plain(build_shape)))
         return model
-

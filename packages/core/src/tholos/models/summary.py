@@ -334,6 +334,7 @@ def print_summary(
 ) -> None:
     """Print :func:`summary_lines`, one call of ``print_fn`` (default ``print``) per line."""
     print_fn = print_fn or print
-    for line in summary_lines(model, line_length, positions, expand_nested, show_trainable,
-                              layer_range):
+    for line in summary_lines(
+        model, line_length, positions, expand_nested, show_trainable, layer_range
+    ):
         print_fn(line)

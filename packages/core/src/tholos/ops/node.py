@@ -85,8 +85,10 @@ class Node:
                 return values[id(x)]
             return x
 
-        if not self.call_kwargs and len(self.call_args) == 1 and isinstance(
-            self.call_args[0], KerasTensor
+        if (
+            not self.call_kwargs
+            and len(self.call_args) == 1
+            and isinstance(self.call_args[0], KerasTensor)
         ):
             return (values[id(self.call_args[0])],), {}
         args, kwargs = tree.map_structure(fill, (list(self.call_args), self.call_kwargs))

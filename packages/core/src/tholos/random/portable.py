@@ -28,8 +28,7 @@ _MANTISSA = {"float16": 10, "bfloat16": 7, "float32": 23}
 # The largest float below 1 is 1 - 2**-(nmant + 1); -1 + that step is the open lower end
 # of normal()'s uniform draw on (-1, 1).
 _NMANT = {"float16": 10, "bfloat16": 7, "float32": 23, "float64": 52}
-_TINY = {"float16": 2.0**-14, "bfloat16": 2.0**-126, "float32": 2.0**-126,
-         "float64": 2.0**-1022}
+_TINY = {"float16": 2.0**-14, "bfloat16": 2.0**-126, "float32": 2.0**-126, "float64": 2.0**-1022}
 
 GAMMA_CANDIDATES = 8
 """Marsaglia-Tsang candidates per gamma sample (all drawn; the first accepted is used).
@@ -304,8 +303,9 @@ def standard_gamma(seed, shape, alpha, cdt):
     positive = ops.greater(v, 0.0)
     v_safe = ops.where(positive, v, 1.0)
     z2 = ops.multiply(z, z)
-    bound = ops.add(ops.add(ops.multiply(z2, 0.5), d_),
-                    ops.multiply(d_, ops.subtract(ops.log(v_safe), v_safe)))
+    bound = ops.add(
+        ops.add(ops.multiply(z2, 0.5), d_), ops.multiply(d_, ops.subtract(ops.log(v_safe), v_safe))
+    )
     accepted = ops.logical_and(positive, ops.less(ops.log(u), bound))
     g = _first_accepted(ops.multiply(d_, v_safe), accepted, d)
     # Boost for alpha < 1 with U on (0, 1]: 1 - [0, 1).
@@ -341,8 +341,10 @@ def beta(shape, alpha, beta, dtype="float32", seed=None):
 def _stirling_tail_table() -> list[float]:
     """``lgamma(k + 1) - ((k + 0.5) * log(k + 1) - (k + 1) + 0.5 * log(2 * pi))``, k < 10."""
     half_log_2pi = 0.5 * math.log(2 * math.pi)
-    return [math.lgamma(k + 1) - ((k + 0.5) * math.log(k + 1) - (k + 1) + half_log_2pi)
-            for k in range(10)]
+    return [
+        math.lgamma(k + 1) - ((k + 0.5) * math.log(k + 1) - (k + 1) + half_log_2pi)
+        for k in range(10)
+    ]
 
 
 _STIRLING_TABLE = _stirling_tail_table()
@@ -356,8 +358,10 @@ def _stirling_tail(k, cdt):
     kp1 = ops.add(k, 1.0)
     kp1sq = ops.multiply(kp1, kp1)
     series = ops.divide(
-        ops.subtract(1.0 / 12.0, ops.divide(ops.subtract(1.0 / 360.0,
-                                                         ops.divide(1.0 / 1260.0, kp1sq)), kp1sq)),
+        ops.subtract(
+            1.0 / 12.0,
+            ops.divide(ops.subtract(1.0 / 360.0, ops.divide(1.0 / 1260.0, kp1sq)), kp1sq),
+        ),
         kp1,
     )
     return ops.where(ops.less_equal(k, 9.0), small, series)
@@ -396,26 +400,36 @@ def _binomial_btrs(seed, shape, n, p, cdt):
     v = unit_uniform(k_v, cand, cdt)
     us = ops.subtract(0.5, ops.abs(u))
     us_safe = ops.maximum(us, _TINY[cdt])
-    k = ops.floor(ops.add(ops.multiply(ops.add(ops.divide(ops.multiply(a_, 2.0), us_safe), b_), u),
-                          c_))
+    k = ops.floor(
+        ops.add(ops.multiply(ops.add(ops.divide(ops.multiply(a_, 2.0), us_safe), b_), u), c_)
+    )
     in_range = ops.logical_and(ops.greater_equal(k, 0.0), ops.less_equal(k, n_))
     k_safe = ops.where(in_range, k, ops.floor(ops.multiply(n_, 0.5)))
     quick = ops.logical_and(ops.greater_equal(us, 0.07), ops.less_equal(v, v_r_))
-    log_v = ops.log(ops.divide(ops.multiply(ops.maximum(v, _TINY[cdt]), alpha_),
-                               ops.add(ops.divide(a_, ops.multiply(us_safe, us_safe)), b_)))
+    log_v = ops.log(
+        ops.divide(
+            ops.multiply(ops.maximum(v, _TINY[cdt]), alpha_),
+            ops.add(ops.divide(a_, ops.multiply(us_safe, us_safe)), b_),
+        )
+    )
     nk1 = ops.add(ops.subtract(n_, k_safe), 1.0)
     nm1 = ops.add(ops.subtract(n_, m_), 1.0)
-    upper = (
-        ops.multiply(ops.add(m_, 0.5), ops.log(ops.divide(ops.add(m_, 1.0), ops.multiply(r_, nm1))))
+    upper = ops.multiply(
+        ops.add(m_, 0.5), ops.log(ops.divide(ops.add(m_, 1.0), ops.multiply(r_, nm1)))
     )
     upper = ops.add(upper, ops.multiply(ops.add(n_, 1.0), ops.log(ops.divide(nm1, nk1))))
-    upper = ops.add(upper, ops.multiply(ops.add(k_safe, 0.5),
-                                        ops.log(ops.divide(ops.multiply(r_, nk1),
-                                                           ops.add(k_safe, 1.0)))))
-    upper = ops.add(upper, ops.add(_stirling_tail(m_, cdt),
-                                   _stirling_tail(ops.subtract(n_, m_), cdt)))
-    upper = ops.subtract(upper, ops.add(_stirling_tail(k_safe, cdt),
-                                        _stirling_tail(ops.subtract(n_, k_safe), cdt)))
+    upper = ops.add(
+        upper,
+        ops.multiply(
+            ops.add(k_safe, 0.5), ops.log(ops.divide(ops.multiply(r_, nk1), ops.add(k_safe, 1.0)))
+        ),
+    )
+    upper = ops.add(
+        upper, ops.add(_stirling_tail(m_, cdt), _stirling_tail(ops.subtract(n_, m_), cdt))
+    )
+    upper = ops.subtract(
+        upper, ops.add(_stirling_tail(k_safe, cdt), _stirling_tail(ops.subtract(n_, k_safe), cdt))
+    )
     accepted = ops.logical_and(in_range, ops.logical_or(quick, ops.less_equal(log_v, upper)))
     return _first_accepted(k_safe, accepted, ops.floor(ops.multiply(n, p)))
 
@@ -441,8 +455,7 @@ def binomial(shape, counts, probabilities, dtype="float32", seed=None):
         use_small = mean < 10.0
         waits = min(BINOMIAL_WAITS, round(counts) + 1) if use_small else 0
     if not static or use_small:
-        small = _binomial_inversion(k_small, shape, n, p, cdt,
-                                    waits if static else BINOMIAL_WAITS)
+        small = _binomial_inversion(k_small, shape, n, p, cdt, waits if static else BINOMIAL_WAITS)
     if not static or not use_small:
         large = _binomial_btrs(k_large, shape, n, p, cdt)
     if static:
@@ -454,6 +467,19 @@ def binomial(shape, counts, probabilities, dtype="float32", seed=None):
     return ops.cast(x, dtype)
 
 
-__all__ = ["beta", "binomial", "categorical", "dropout", "gamma", "keep_mask", "normal",
-           "permutation", "randint", "shuffle", "standard_normal", "truncated_normal",
-           "uniform", "unit_uniform"]
+__all__ = [
+    "beta",
+    "binomial",
+    "categorical",
+    "dropout",
+    "gamma",
+    "keep_mask",
+    "normal",
+    "permutation",
+    "randint",
+    "shuffle",
+    "standard_normal",
+    "truncated_normal",
+    "uniform",
+    "unit_uniform",
+]

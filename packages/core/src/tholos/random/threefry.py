@@ -139,5 +139,13 @@ def split_list(seed: Any, num: int) -> list[Any]:
     return [ops.take(keys, i, axis=0) for i in range(int(num))]
 
 
-__all__ = ["ROTATIONS", "SKEIN_PARITY", "block", "key_words", "random_bits", "split",
-           "split_list", "threefry2x32"]
+__all__ = [
+    "ROTATIONS",
+    "SKEIN_PARITY",
+    "block",
+    "key_words",
+    "random_bits",
+    "split",
+    "split_list",
+    "threefry2x32",
+]

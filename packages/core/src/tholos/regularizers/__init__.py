@@ -54,9 +54,24 @@ def get(identifier: Any) -> Any:
         return deserialize(identifier)
     if callable(identifier):
         return identifier
-    raise ConfigError("Cannot interpret this as a regularizer.",
-                      expected="a name, a config dict or a callable", received=repr(identifier))
+    raise ConfigError(
+        "Cannot interpret this as a regularizer.",
+        expected="a name, a config dict or a callable",
+        received=repr(identifier),
+    )
 
 
-__all__ = ["L1", "L1L2", "L2", "OrthogonalRegularizer", "Regularizer", "deserialize", "get",
-           "l1", "l1_l2", "l2", "orthogonal_regularizer", "serialize"]
+__all__ = [
+    "L1",
+    "L1L2",
+    "L2",
+    "OrthogonalRegularizer",
+    "Regularizer",
+    "deserialize",
+    "get",
+    "l1",
+    "l1_l2",
+    "l2",
+    "orthogonal_regularizer",
+    "serialize",
+]

@@ -22,11 +22,17 @@ def _factor(value: Any, name: str, default: float) -> float:
     try:
         value = float(value)
     except (TypeError, ValueError) as err:
-        raise ConfigError(f"Invalid value for the regularizer argument {name}.",
-                          expected="a non-negative float", received=repr(value)) from err
+        raise ConfigError(
+            f"Invalid value for the regularizer argument {name}.",
+            expected="a non-negative float",
+            received=repr(value),
+        ) from err
     if value < 0 or value != value:
-        raise ConfigError(f"Invalid value for the regularizer argument {name}.",
-                          expected="a non-negative float", received=repr(value))
+        raise ConfigError(
+            f"Invalid value for the regularizer argument {name}.",
+            expected="a non-negative float",
+            received=repr(value),
+        )
     return value
 
 
@@ -105,15 +111,21 @@ class OrthogonalRegularizer(Regularizer):
     def __init__(self, factor: float = 0.01, mode: str = "rows") -> None:
         self.factor = _factor(factor, "factor", 0.01)
         if mode not in ("rows", "columns"):
-            raise ConfigError("OrthogonalRegularizer: invalid mode.",
-                              expected="'rows' or 'columns'", received=repr(mode))
+            raise ConfigError(
+                "OrthogonalRegularizer: invalid mode.",
+                expected="'rows' or 'columns'",
+                received=repr(mode),
+            )
         self.mode = mode
 
     def __call__(self, x: Any) -> Any:
         x = ops.convert_to_tensor(x)
         if len(x.shape) != 2:
-            raise ConfigError("OrthogonalRegularizer only applies to 2D weights.",
-                              expected="a tensor of rank 2", received=f"shape {tuple(x.shape)}")
+            raise ConfigError(
+                "OrthogonalRegularizer only applies to 2D weights.",
+                expected="a tensor of rank 2",
+                received=f"shape {tuple(x.shape)}",
+            )
         if self.mode == "columns":
             x = ops.transpose(x)
         norms = ops.sqrt(ops.maximum(ops.sum(ops.square(x), axis=1, keepdims=True), 1e-12))

@@ -78,8 +78,9 @@ def _is_symlink(info: zipfile.ZipInfo) -> bool:
 class SafeZipReader:
     """A zip archive whose central directory has been vetted (see the module docstring)."""
 
-    def __init__(self, source: str | os.PathLike[str] | IO[bytes],
-                 limits: ArchiveLimits | None = None):
+    def __init__(
+        self, source: str | os.PathLike[str] | IO[bytes], limits: ArchiveLimits | None = None
+    ):
         self.limits = limits or LIMITS
         self._owned: IO[bytes] | None = None
         try:
@@ -208,8 +209,15 @@ class SafeZipReader:
                         )
         except UnsafeArchiveError:
             raise
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError,
-                NotImplementedError, RuntimeError) as err:
+        except (
+            zipfile.BadZipFile,
+            zlib.error,
+            EOFError,
+            OSError,
+            ValueError,
+            NotImplementedError,
+            RuntimeError,
+        ) as err:
             raise CorruptArchiveError(
                 f"Archive member {name!r} is corrupt.",
                 expected="an intact member (matching size and CRC)",

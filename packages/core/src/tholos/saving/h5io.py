@@ -24,8 +24,15 @@ from tholos.errors import CorruptArchiveError, UnsafeArchiveError, WeightsMismat
 from tholos.saving.archive import LIMITS, ArchiveLimits
 
 # HDF5 filters that ship with HDF5/h5py (no dynamically loaded plugins).
-_ALLOWED_FILTERS = {1: "deflate", 2: "shuffle", 3: "fletcher32", 4: "szip", 5: "nbit",
-                    6: "scaleoffset", 32000: "lzf"}
+_ALLOWED_FILTERS = {
+    1: "deflate",
+    2: "shuffle",
+    3: "fletcher32",
+    4: "szip",
+    5: "nbit",
+    6: "scaleoffset",
+    32000: "lzf",
+}
 _NUMERIC_KINDS = "biufc"
 
 
@@ -223,8 +230,11 @@ def check_dataset(ds: Any, where: str, expected_shape: Any, limits: ArchiveLimit
             expected=f"only built-in filters {sorted(_ALLOWED_FILTERS.values())}",
             received=f"filter ids {unknown}",
         )
-    if dtype.kind not in _NUMERIC_KINDS or dtype.hasobject or dtype.fields is not None or (
-        dtype.subdtype is not None
+    if (
+        dtype.kind not in _NUMERIC_KINDS
+        or dtype.hasobject
+        or dtype.fields is not None
+        or (dtype.subdtype is not None)
     ):
         raise CorruptArchiveError(
             f"Dataset {where!r} does not hold plain numbers.",
@@ -280,8 +290,9 @@ class H5Writer:
 
     def __init__(self, target: str | os.PathLike[str] | IO[bytes]):
         h5py = _h5py()
-        self.file = h5py.File(target if not isinstance(target, os.PathLike) else os.fspath(target),
-                              "w")
+        self.file = h5py.File(
+            target if not isinstance(target, os.PathLike) else os.fspath(target), "w"
+        )
 
     def make(self, path: str) -> VarsWriter:
         group = self.file.require_group(path) if path else self.file
@@ -325,5 +336,12 @@ def to_numpy(value: Any) -> np.ndarray:
     return np.asarray(value)
 
 
-__all__ = ["H5Reader", "H5Writer", "VarsReader", "VarsWriter", "check_dataset", "read_dataset",
-           "to_numpy"]
+__all__ = [
+    "H5Reader",
+    "H5Writer",
+    "VarsReader",
+    "VarsWriter",
+    "check_dataset",
+    "read_dataset",
+    "to_numpy",
+]

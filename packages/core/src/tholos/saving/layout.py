@@ -38,7 +38,7 @@ def _tholos_to_keras_module(module: str, class_name: str) -> str:
         return _MODEL_MODULES.get(class_name, "keras.src.models.model")
     if module in _TOP_LEVEL:
         return _TOP_LEVEL[module]
-    return "keras" + module[len("tholos"):]
+    return "keras" + module[len("tholos") :]
 
 
 def to_keras(config: Any) -> Any:
@@ -69,7 +69,7 @@ def to_keras(config: Any) -> Any:
 
 
 def _keras_to_tholos_module(module: str) -> str | None:
-    rest = module[len("keras"):].lstrip(".")
+    rest = module[len("keras") :].lstrip(".")
     if rest.startswith("src."):
         rest = rest[4:]
     parts = [p for p in rest.split(".") if p]
@@ -99,12 +99,16 @@ def _drop_inactive(out: dict[str, Any]) -> None:
     inner = out.get("config")
     if not isinstance(inner, dict):
         return
-    candidates = [k for k, v in KERAS_INACTIVE_ARGUMENTS.items()
-                  if k in inner and inner[k] == v and type(inner[k]) is type(v)]
+    candidates = [
+        k
+        for k, v in KERAS_INACTIVE_ARGUMENTS.items()
+        if k in inner and inner[k] == v and type(inner[k]) is type(v)
+    ]
     if not candidates:
         return
-    cls = _ser._lookup(str(out.get("class_name")), out.get("registered_name"), out.get("module"),
-                       None)
+    cls = _ser._lookup(
+        str(out.get("class_name")), out.get("registered_name"), out.get("module"), None
+    )
     if not inspect.isclass(cls):
         return
     try:

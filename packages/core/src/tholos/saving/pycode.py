@@ -54,8 +54,10 @@ def function_to_config(fn: Callable[..., Any]) -> dict[str, Any]:
             raise _cannot(fn, "its source is not a single def")
         if tree.body[0].decorator_list:
             raise _cannot(fn, "it is decorated")
-    return {"class_name": "__lambda__",
-            "config": {"source": source.strip(), "name": fn.__name__, "language": "python"}}
+    return {
+        "class_name": "__lambda__",
+        "config": {"source": source.strip(), "name": fn.__name__, "language": "python"},
+    }
 
 
 def _parse(fn: Any, source: str) -> ast.Module:

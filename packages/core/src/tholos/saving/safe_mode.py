@@ -72,15 +72,32 @@ def safe_mode_scope(safe_mode: bool) -> Iterator[None]:
 
 # Constructor arguments that name a file or URL in Keras layers (vocabularies and the like).
 PATH_KEYS = frozenset(
-    {"vocabulary", "vocabulary_path", "vocabulary_file", "filepath", "file_path", "path",
-     "origin", "url", "fname", "weights_path", "idf_weights", "merges", "filename"}
+    {
+        "vocabulary",
+        "vocabulary_path",
+        "vocabulary_file",
+        "filepath",
+        "file_path",
+        "path",
+        "origin",
+        "url",
+        "fname",
+        "weights_path",
+        "idf_weights",
+        "merges",
+        "filename",
+    }
 )
 _URL = re.compile(r"^\s*[A-Za-z][A-Za-z0-9+.\-]*://")
 
 
 def _looks_like_path(value: str) -> bool:
-    return bool(_URL.match(value)) or "/" in value or "\\" in value or value.startswith("~") or (
-        "." in value.rsplit("/", 1)[-1] and len(value) > 2
+    return (
+        bool(_URL.match(value))
+        or "/" in value
+        or "\\" in value
+        or value.startswith("~")
+        or ("." in value.rsplit("/", 1)[-1] and len(value) > 2)
     )
 
 
@@ -157,13 +174,41 @@ def _check_lambda(value: dict, safe_mode: bool, path: str) -> None:
 
 _BLOCKED_EVENTS = frozenset(
     {
-        "socket.connect", "socket.bind", "socket.getaddrinfo", "socket.gethostbyname",
-        "urllib.Request", "subprocess.Popen", "os.system", "os.exec", "os.posix_spawn",
-        "os.spawn", "os.fork", "os.forkpty", "os.startfile", "os.kill", "os.killpg",
-        "ctypes.dlopen", "ctypes.call_function", "marshal.loads", "marshal.load",
-        "pickle.find_class", "os.remove", "os.rmdir", "os.rename", "os.truncate",
-        "os.chmod", "os.chown", "shutil.rmtree", "shutil.copyfile", "shutil.move",
-        "webbrowser.open", "os.link", "os.symlink", "os.mkdir", "os.putenv", "os.unsetenv",
+        "socket.connect",
+        "socket.bind",
+        "socket.getaddrinfo",
+        "socket.gethostbyname",
+        "urllib.Request",
+        "subprocess.Popen",
+        "os.system",
+        "os.exec",
+        "os.posix_spawn",
+        "os.spawn",
+        "os.fork",
+        "os.forkpty",
+        "os.startfile",
+        "os.kill",
+        "os.killpg",
+        "ctypes.dlopen",
+        "ctypes.call_function",
+        "marshal.loads",
+        "marshal.load",
+        "pickle.find_class",
+        "os.remove",
+        "os.rmdir",
+        "os.rename",
+        "os.truncate",
+        "os.chmod",
+        "os.chown",
+        "shutil.rmtree",
+        "shutil.copyfile",
+        "shutil.move",
+        "webbrowser.open",
+        "os.link",
+        "os.symlink",
+        "os.mkdir",
+        "os.putenv",
+        "os.unsetenv",
     }
 )
 _MODULE_SUFFIXES = tuple(importlib.machinery.all_suffixes()) + (".pyc", ".pth")
@@ -246,6 +291,7 @@ def guard() -> Iterator[None]:
         ) from failure
     if failure is not None:
         raise failure
+
 
 __all__ = [
     "PATH_KEYS",

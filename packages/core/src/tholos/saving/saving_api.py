@@ -97,8 +97,7 @@ def _serialize_model(model: Any) -> dict[str, Any]:
         config = _ser.serialize_object(model)
     except TholosError as err:
         raise SavingError(
-            f"Cannot save model {getattr(model, 'name', '')!r}: part of it cannot be "
-            "serialized.",
+            f"Cannot save model {getattr(model, 'name', '')!r}: part of it cannot be serialized.",
             expected="built-in layers/objects, or classes and functions registered with "
             "@tholos.saving.register_serializable()",
             received=str(err).splitlines()[0],
@@ -183,8 +182,9 @@ def _weights_bytes(model: Any) -> bytes:
     return buffer.getvalue()
 
 
-def save_model(model: Any, filepath: Any, overwrite: bool = True, zipped: bool = True,
-               **kwargs: Any) -> None:
+def save_model(
+    model: Any, filepath: Any, overwrite: bool = True, zipped: bool = True, **kwargs: Any
+) -> None:
     """Save ``model`` (architecture, weights, optimizer state, compile arguments) to a
     ``.keras`` file, atomically.
 
@@ -269,9 +269,17 @@ def _prepare_lambdas(config: Any, lambdas: list[dict], custom_objects: dict[str,
 
 # tholos' own namespaces, imported (a fixed list) so that their built-ins are registered.
 _BUILTIN_MODULES = (
-    "tholos.activations", "tholos.constraints", "tholos.dtype_policies", "tholos.initializers",
-    "tholos.layers", "tholos.losses", "tholos.metrics", "tholos.models", "tholos.optimizers",
-    "tholos.optimizers.schedules", "tholos.regularizers",
+    "tholos.activations",
+    "tholos.constraints",
+    "tholos.dtype_policies",
+    "tholos.initializers",
+    "tholos.layers",
+    "tholos.losses",
+    "tholos.metrics",
+    "tholos.models",
+    "tholos.optimizers",
+    "tholos.optimizers.schedules",
+    "tholos.regularizers",
 )
 
 
@@ -285,8 +293,9 @@ def _ensure_builtins() -> None:
             pass
 
 
-def _deserialize_model(config: Any, custom_objects: dict[str, Any] | None, compile: bool,
-                       safe: bool) -> Any:
+def _deserialize_model(
+    config: Any, custom_objects: dict[str, Any] | None, compile: bool, safe: bool
+) -> Any:
     if not isinstance(config, dict) or "class_name" not in config:
         raise ModelConfigError(
             "config.json does not describe a model.",
@@ -343,8 +352,12 @@ def _build_optimizer(model: Any) -> None:
         ) from err
 
 
-def load_model(filepath: Any, custom_objects: dict[str, Any] | None = None, compile: bool = True,
-               safe_mode: bool = True) -> Any:
+def load_model(
+    filepath: Any,
+    custom_objects: dict[str, Any] | None = None,
+    compile: bool = True,
+    safe_mode: bool = True,
+) -> Any:
     """Load a model saved with :func:`save_model` (or by Keras 3).
 
     Args:
@@ -364,11 +377,9 @@ def load_model(filepath: Any, custom_objects: dict[str, Any] | None = None, comp
     path = _path(filepath, ".keras", "load_model")
     safe = bool(safe_mode)
     with SafeZipReader(path) as archive:
-        config = _parse_json(archive.read(CONFIG_FILENAME, LIMITS.max_json_bytes),
-                             CONFIG_FILENAME)
+        config = _parse_json(archive.read(CONFIG_FILENAME, LIMITS.max_json_bytes), CONFIG_FILENAME)
         if METADATA_FILENAME in archive:
-            _parse_json(archive.read(METADATA_FILENAME, LIMITS.max_json_bytes),
-                        METADATA_FILENAME)
+            _parse_json(archive.read(METADATA_FILENAME, LIMITS.max_json_bytes), METADATA_FILENAME)
         if WEIGHTS_FILENAME not in archive:
             raise CorruptArchiveError(
                 f"The archive has no {WEIGHTS_FILENAME}.",
@@ -388,8 +399,10 @@ def load_weights(model: Any, filepath: Any, skip_mismatch: bool = False) -> None
     """Load weights saved by :func:`save_weights` (``.weights.h5``) or the weights in a
     ``.keras`` file into ``model``."""
     if not isinstance(filepath, (str, os.PathLike)):
-        raise SavingError("load_weights: the file path must be a string or path.",
-                          received=type(filepath).__name__)
+        raise SavingError(
+            "load_weights: the file path must be a string or path.",
+            received=type(filepath).__name__,
+        )
     path = os.fspath(filepath)
     _build_optimizer(model)
     if path.endswith(".keras"):
@@ -412,8 +425,9 @@ def load_weights(model: Any, filepath: Any, skip_mismatch: bool = False) -> None
 # ---------------------------------------------------------------------- Model method bodies
 
 
-def model_save(self: Any, filepath: Any, overwrite: bool = True, zipped: bool = True,
-               **kwargs: Any) -> None:
+def model_save(
+    self: Any, filepath: Any, overwrite: bool = True, zipped: bool = True, **kwargs: Any
+) -> None:
     """``Model.save``: see :func:`save_model`."""
     if isinstance(filepath, (str, os.PathLike)) and os.fspath(filepath).endswith(".weights.h5"):
         raise SavingError(
@@ -430,8 +444,9 @@ def model_save_weights(self: Any, filepath: Any, overwrite: bool = True) -> None
     save_weights(self, filepath, overwrite=overwrite)
 
 
-def model_load_weights(self: Any, filepath: Any, skip_mismatch: bool = False,
-                       **kwargs: Any) -> None:
+def model_load_weights(
+    self: Any, filepath: Any, skip_mismatch: bool = False, **kwargs: Any
+) -> None:
     """``Model.load_weights``: see :func:`load_weights`."""
     load_weights(self, filepath, skip_mismatch=skip_mismatch)
 

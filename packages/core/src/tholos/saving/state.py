@@ -259,5 +259,12 @@ def _describe(obj: Any) -> str:
     return f"{type(obj).__name__} {name!r}" if name else type(obj).__name__
 
 
-__all__ = ["children", "is_saveable", "load_state", "own_variables", "save_state", "snake_case",
-           "walk"]
+__all__ = [
+    "children",
+    "is_saveable",
+    "load_state",
+    "own_variables",
+    "save_state",
+    "snake_case",
+    "walk",
+]

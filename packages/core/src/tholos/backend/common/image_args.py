@@ -87,8 +87,12 @@ def require_float(dtype_name: str, op: str) -> None:
 
 
 def resize_args(
-    size, interpolation: str, crop_to_aspect_ratio: bool, pad_to_aspect_ratio: bool,
-    fill_mode: str, op: str = "resize",
+    size,
+    interpolation: str,
+    crop_to_aspect_ratio: bool,
+    pad_to_aspect_ratio: bool,
+    fill_mode: str,
+    op: str = "resize",
 ) -> tuple[int, int]:
     """Checks ``resize``'s options; returns the target ``(height, width)``."""
     if interpolation not in INTERPOLATIONS:

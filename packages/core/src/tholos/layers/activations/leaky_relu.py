@@ -23,15 +23,16 @@ class LeakyReLU(Layer):
     def __init__(self, negative_slope: float = 0.3, **kwargs: Any) -> None:
         if "alpha" in kwargs:
             negative_slope = kwargs.pop("alpha")
-            warnings.warn(
-                "LeakyReLU: `alpha` is deprecated; use `negative_slope`.", stacklevel=2
-            )
+            warnings.warn("LeakyReLU: `alpha` is deprecated; use `negative_slope`.", stacklevel=2)
         super().__init__(**kwargs)
-        if negative_slope is None or not isinstance(negative_slope, (int, float)) or (
-            negative_slope < 0
+        if (
+            negative_slope is None
+            or not isinstance(negative_slope, (int, float))
+            or (negative_slope < 0)
         ):
             raise ConfigError(
-                "LeakyReLU: invalid `negative_slope`.", expected="a float >= 0",
+                "LeakyReLU: invalid `negative_slope`.",
+                expected="a float >= 0",
                 received=f"negative_slope={negative_slope!r}",
             )
         self.negative_slope = float(negative_slope)

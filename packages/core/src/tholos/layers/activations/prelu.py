@@ -62,8 +62,11 @@ class PReLU(Layer):
                 received=f"input shape {tuple(input_shape)}",
             )
         self.alpha = self.add_weight(
-            name="alpha", shape=tuple(shape), initializer=self.alpha_initializer,
-            regularizer=self.alpha_regularizer, constraint=self.alpha_constraint,
+            name="alpha",
+            shape=tuple(shape),
+            initializer=self.alpha_initializer,
+            regularizer=self.alpha_regularizer,
+            constraint=self.alpha_constraint,
         )
         axes = {i: input_shape[i] for i in range(1, ndim) if i not in shared}
         self.input_spec = InputSpec(ndim=ndim, axes=axes)

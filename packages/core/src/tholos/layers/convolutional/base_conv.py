@@ -111,7 +111,10 @@ class ConvCommon(Layer):
         spatial = au.spatial_axes(self.data_format, len(input_shape))
         return [
             au.conv_output_length(
-                input_shape[ax], self.kernel_size[i], self.padding, self.strides[i],
+                input_shape[ax],
+                self.kernel_size[i],
+                self.padding,
+                self.strides[i],
                 self.dilation_rate[i],
             )
             for i, ax in enumerate(spatial)
@@ -171,15 +174,25 @@ class BaseConv(ConvCommon):
         **kwargs: Any,
     ) -> None:
         super().__init__(
-            rank, kernel_size, strides=strides, padding=padding, data_format=data_format,
-            dilation_rate=dilation_rate, activation=activation, use_bias=use_bias,
-            bias_initializer=bias_initializer, bias_regularizer=bias_regularizer,
-            activity_regularizer=activity_regularizer, bias_constraint=bias_constraint, **kwargs,
+            rank,
+            kernel_size,
+            strides=strides,
+            padding=padding,
+            data_format=data_format,
+            dilation_rate=dilation_rate,
+            activation=activation,
+            use_bias=use_bias,
+            bias_initializer=bias_initializer,
+            bias_regularizer=bias_regularizer,
+            activity_regularizer=activity_regularizer,
+            bias_constraint=bias_constraint,
+            **kwargs,
         )
         name = type(self).__name__
         if not isinstance(filters, int) or isinstance(filters, bool) or filters <= 0:
             raise ConfigError(
-                f"{name}: invalid `filters`.", expected="a positive int",
+                f"{name}: invalid `filters`.",
+                expected="a positive int",
                 received=f"filters={filters!r}",
             )
         if not isinstance(groups, int) or groups <= 0 or filters % groups:
@@ -219,7 +232,7 @@ class BaseConv(ConvCommon):
                 regularizer=self.bias_regularizer,
                 constraint=self.bias_constraint,
                 trainable=True,
-                )
+            )
         else:
             self.bias = None
         self._finish_build(input_shape, channels, self.filters)
@@ -229,8 +242,12 @@ class BaseConv(ConvCommon):
         # With groups > 1 the kernel has input_channels // groups input channels, which
         # ops.conv reads as a grouped convolution.
         return ops.conv(
-            inputs, kernel, strides=self.strides, padding=self._op_padding,
-            dilation_rate=self.dilation_rate, data_format=self.data_format,
+            inputs,
+            kernel,
+            strides=self.strides,
+            padding=self._op_padding,
+            dilation_rate=self.dilation_rate,
+            data_format=self.data_format,
         )
 
     def call(self, inputs: Any) -> Any:

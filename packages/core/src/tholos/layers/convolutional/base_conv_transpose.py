@@ -39,16 +39,26 @@ class BaseConvTranspose(ConvCommon):
         **kwargs: Any,
     ) -> None:
         super().__init__(
-            rank, kernel_size, strides=strides, padding=padding, data_format=data_format,
-            dilation_rate=dilation_rate, activation=activation, use_bias=use_bias,
-            bias_initializer=bias_initializer, bias_regularizer=bias_regularizer,
-            activity_regularizer=activity_regularizer, bias_constraint=bias_constraint,
-            allow_causal=False, **kwargs,
+            rank,
+            kernel_size,
+            strides=strides,
+            padding=padding,
+            data_format=data_format,
+            dilation_rate=dilation_rate,
+            activation=activation,
+            use_bias=use_bias,
+            bias_initializer=bias_initializer,
+            bias_regularizer=bias_regularizer,
+            activity_regularizer=activity_regularizer,
+            bias_constraint=bias_constraint,
+            allow_causal=False,
+            **kwargs,
         )
         name = type(self).__name__
         if not isinstance(filters, int) or isinstance(filters, bool) or filters <= 0:
             raise ConfigError(
-                f"{name}: invalid `filters`.", expected="a positive int",
+                f"{name}: invalid `filters`.",
+                expected="a positive int",
                 received=f"filters={filters!r}",
             )
         self.filters = filters
@@ -95,8 +105,12 @@ class BaseConvTranspose(ConvCommon):
 
     def call(self, inputs: Any) -> Any:
         outputs = ops.conv_transpose(
-            inputs, self.kernel, strides=self.strides, padding=self.padding,
-            output_padding=self.output_padding, data_format=self.data_format,
+            inputs,
+            self.kernel,
+            strides=self.strides,
+            padding=self.padding,
+            output_padding=self.output_padding,
+            data_format=self.data_format,
             dilation_rate=self.dilation_rate,
         )
         return self._finish_call(outputs, self.bias)
@@ -106,8 +120,12 @@ class BaseConvTranspose(ConvCommon):
         out_pad = self.output_padding or (None,) * self.rank
         lengths = [
             au.conv_transpose_output_length(
-                input_shape[ax], self.kernel_size[i], self.padding, self.strides[i],
-                out_pad[i], self.dilation_rate[i],
+                input_shape[ax],
+                self.kernel_size[i],
+                self.padding,
+                self.strides[i],
+                out_pad[i],
+                self.dilation_rate[i],
             )
             for i, ax in enumerate(spatial)
         ]

@@ -37,10 +37,19 @@ class BaseDepthwiseConv(ConvCommon):
         **kwargs: Any,
     ) -> None:
         super().__init__(
-            rank, kernel_size, strides=strides, padding=padding, data_format=data_format,
-            dilation_rate=dilation_rate, activation=activation, use_bias=use_bias,
-            bias_initializer=bias_initializer, bias_regularizer=bias_regularizer,
-            activity_regularizer=activity_regularizer, bias_constraint=bias_constraint, **kwargs,
+            rank,
+            kernel_size,
+            strides=strides,
+            padding=padding,
+            data_format=data_format,
+            dilation_rate=dilation_rate,
+            activation=activation,
+            use_bias=use_bias,
+            bias_initializer=bias_initializer,
+            bias_regularizer=bias_regularizer,
+            activity_regularizer=activity_regularizer,
+            bias_constraint=bias_constraint,
+            **kwargs,
         )
         if (
             not isinstance(depth_multiplier, int)
@@ -85,8 +94,11 @@ class BaseDepthwiseConv(ConvCommon):
 
     def call(self, inputs: Any) -> Any:
         outputs = ops.depthwise_conv(
-            self._pad_causal(inputs), self.kernel, strides=self.strides,
-            padding=self._op_padding, dilation_rate=self.dilation_rate,
+            self._pad_causal(inputs),
+            self.kernel,
+            strides=self.strides,
+            padding=self._op_padding,
+            dilation_rate=self.dilation_rate,
             data_format=self.data_format,
         )
         return self._finish_call(outputs, self.bias)

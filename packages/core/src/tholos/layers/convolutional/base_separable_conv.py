@@ -42,16 +42,26 @@ class BaseSeparableConv(ConvCommon):
         **kwargs: Any,
     ) -> None:
         super().__init__(
-            rank, kernel_size, strides=strides, padding=padding, data_format=data_format,
-            dilation_rate=dilation_rate, activation=activation, use_bias=use_bias,
-            bias_initializer=bias_initializer, bias_regularizer=bias_regularizer,
-            activity_regularizer=activity_regularizer, bias_constraint=bias_constraint, **kwargs,
+            rank,
+            kernel_size,
+            strides=strides,
+            padding=padding,
+            data_format=data_format,
+            dilation_rate=dilation_rate,
+            activation=activation,
+            use_bias=use_bias,
+            bias_initializer=bias_initializer,
+            bias_regularizer=bias_regularizer,
+            activity_regularizer=activity_regularizer,
+            bias_constraint=bias_constraint,
+            **kwargs,
         )
         name = type(self).__name__
         for arg, value in (("depth_multiplier", depth_multiplier), ("filters", filters)):
             if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
                 raise ConfigError(
-                    f"{name}: invalid `{arg}`.", expected="a positive int",
+                    f"{name}: invalid `{arg}`.",
+                    expected="a positive int",
                     received=f"{arg}={value!r}",
                 )
         self.depth_multiplier = depth_multiplier
@@ -97,8 +107,12 @@ class BaseSeparableConv(ConvCommon):
 
     def call(self, inputs: Any) -> Any:
         outputs = ops.separable_conv(
-            self._pad_causal(inputs), self.depthwise_kernel, self.pointwise_kernel,
-            strides=self.strides, padding=self._op_padding, dilation_rate=self.dilation_rate,
+            self._pad_causal(inputs),
+            self.depthwise_kernel,
+            self.pointwise_kernel,
+            strides=self.strides,
+            padding=self._op_padding,
+            dilation_rate=self.dilation_rate,
             data_format=self.data_format,
         )
         return self._finish_call(outputs, self.bias)

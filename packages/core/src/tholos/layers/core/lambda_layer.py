@@ -85,8 +85,10 @@ class Lambda(Layer):
         if callable(self._output_shape):
             shape = self._output_shape(input_shape)
         else:
-            first = tree.flatten(input_shape)[0] if not isinstance(inputs, KerasTensor) else (
-                input_shape
+            first = (
+                tree.flatten(input_shape)[0]
+                if not isinstance(inputs, KerasTensor)
+                else (input_shape)
             )
             batch = first[0] if first else None
             shape = (batch,) + tuple(self._output_shape)

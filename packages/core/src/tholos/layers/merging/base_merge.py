@@ -10,8 +10,10 @@ from tholos.layers._deps import Layer
 
 
 def _shape_list(input_shape: Any, layer: Layer) -> list[tuple]:
-    if not isinstance(input_shape, (list, tuple)) or not input_shape or not all(
-        isinstance(s, (list, tuple)) for s in input_shape
+    if (
+        not isinstance(input_shape, (list, tuple))
+        or not input_shape
+        or not all(isinstance(s, (list, tuple)) for s in input_shape)
     ):
         raise OpInputError(
             f"{type(layer).__name__} '{layer.name}': a merge layer takes a list of inputs.",
@@ -75,7 +77,8 @@ class Merge(Layer):
         if len(batch) > 1:
             raise OpInputError(
                 f"{type(self).__name__} '{self.name}': inputs have different batch sizes.",
-                expected="one batch size", received=f"input shapes {shapes}",
+                expected="one batch size",
+                received=f"input shapes {shapes}",
             )
         out: list = [None] * (top - 1)
         first = True

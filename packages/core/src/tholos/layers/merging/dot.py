@@ -60,7 +60,8 @@ class Dot(Layer):
             axes = tuple(axes)
         else:
             raise ConfigError(
-                "Dot: invalid `axes`.", expected="an int or a pair of ints",
+                "Dot: invalid `axes`.",
+                expected="an int or a pair of ints",
                 received=f"axes={axes!r}",
             )
         self.axes = axes
@@ -76,13 +77,15 @@ class Dot(Layer):
         if len(shapes) != 2:
             raise OpInputError(
                 f"Dot '{self.name}': takes exactly 2 inputs.",
-                expected="a list of 2 tensors", received=f"{len(shapes)} inputs",
+                expected="a list of 2 tensors",
+                received=f"{len(shapes)} inputs",
             )
         axes = self._resolve(shapes)
         if 0 in axes:
             raise OpInputError(
                 f"Dot '{self.name}': cannot contract the batch axis.",
-                expected="axes other than 0", received=f"axes={self.axes}",
+                expected="axes other than 0",
+                received=f"axes={self.axes}",
             )
         a, b = shapes[0][axes[0]], shapes[1][axes[1]]
         if a is not None and b is not None and a != b:

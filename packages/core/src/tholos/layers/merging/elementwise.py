@@ -39,7 +39,8 @@ class Subtract(Merge):
         if len(shapes) != 2:
             raise OpInputError(
                 f"Subtract '{self.name}': takes exactly 2 inputs.",
-                expected="a list of 2 tensors", received=f"{len(shapes)} inputs",
+                expected="a list of 2 tensors",
+                received=f"{len(shapes)} inputs",
             )
 
     def _merge_function(self, inputs: list) -> Any:

@@ -96,23 +96,37 @@ class BatchNormalization(Layer):
         shape = (int(dim),)
         if self.scale:
             self.gamma = self.add_weight(
-                name="gamma", shape=shape, initializer=self.gamma_initializer,
-                regularizer=self.gamma_regularizer, constraint=self.gamma_constraint,
-                trainable=True, autocast=False,
+                name="gamma",
+                shape=shape,
+                initializer=self.gamma_initializer,
+                regularizer=self.gamma_regularizer,
+                constraint=self.gamma_constraint,
+                trainable=True,
+                autocast=False,
             )
         if self.center:
             self.beta = self.add_weight(
-                name="beta", shape=shape, initializer=self.beta_initializer,
-                regularizer=self.beta_regularizer, constraint=self.beta_constraint,
-                trainable=True, autocast=False,
+                name="beta",
+                shape=shape,
+                initializer=self.beta_initializer,
+                regularizer=self.beta_regularizer,
+                constraint=self.beta_constraint,
+                trainable=True,
+                autocast=False,
             )
         self.moving_mean = self.add_weight(
-            name="moving_mean", shape=shape, initializer=self.moving_mean_initializer,
-            trainable=False, autocast=False,
+            name="moving_mean",
+            shape=shape,
+            initializer=self.moving_mean_initializer,
+            trainable=False,
+            autocast=False,
         )
         self.moving_variance = self.add_weight(
-            name="moving_variance", shape=shape, initializer=self.moving_variance_initializer,
-            trainable=False, autocast=False,
+            name="moving_variance",
+            shape=shape,
+            initializer=self.moving_variance_initializer,
+            trainable=False,
+            autocast=False,
         )
         self.input_spec = InputSpec(ndim=ndim, axes={self.axis: int(dim)})
         self._axis_pos = axis
@@ -127,9 +141,7 @@ class BatchNormalization(Layer):
             weights = ops.expand_dims(weights, -1)
         count = ops.sum(ops.broadcast_to(weights, inputs.shape), axis=self._reduction_axes)
         count = ops.maximum(count, 1e-7)
-        mean = ops.divide(
-            ops.sum(ops.multiply(inputs, weights), axis=self._reduction_axes), count
-        )
+        mean = ops.divide(ops.sum(ops.multiply(inputs, weights), axis=self._reduction_axes), count)
         centered = ops.subtract(inputs, ops.reshape(mean, self._stat_shape(inputs)))
         variance = ops.divide(
             ops.sum(ops.multiply(ops.square(centered), weights), axis=self._reduction_axes),
@@ -161,7 +173,12 @@ class BatchNormalization(Layer):
         else:
             mean, variance = self.moving_mean, self.moving_variance
         outputs = ops.batch_normalization(
-            inputs, mean, variance, axis=self._axis_pos, offset=self.beta, scale=self.gamma,
+            inputs,
+            mean,
+            variance,
+            axis=self._axis_pos,
+            offset=self.beta,
+            scale=self.gamma,
             epsilon=self.epsilon,
         )
         if input_dtype in _LOW_PRECISION:

@@ -45,7 +45,8 @@ class GroupNormalization(Layer):
         super().__init__(**kwargs)
         if not isinstance(groups, int) or groups == 0 or groups < -1:
             raise ConfigError(
-                "GroupNormalization: invalid `groups`.", expected="a positive int or -1",
+                "GroupNormalization: invalid `groups`.",
+                expected="a positive int or -1",
                 received=f"groups={groups!r}",
             )
         self.groups = groups
@@ -71,13 +72,15 @@ class GroupNormalization(Layer):
         if dim is None:
             raise OpInputError(
                 f"{where}: axis {self.axis} must have a known size.",
-                expected="a known channel count", received=f"input shape {tuple(input_shape)}",
+                expected="a known channel count",
+                received=f"input shape {tuple(input_shape)}",
             )
         groups = dim if self.groups == -1 else self.groups
         if dim < groups:
             raise OpInputError(
                 f"{where}: more groups ({groups}) than channels ({dim}).",
-                expected=f"groups <= {dim}", received=f"input shape {tuple(input_shape)}",
+                expected=f"groups <= {dim}",
+                received=f"input shape {tuple(input_shape)}",
             )
         if dim % groups:
             raise OpInputError(
@@ -88,14 +91,20 @@ class GroupNormalization(Layer):
         self.input_spec = InputSpec(ndim=ndim, axes={self.axis: dim})
         if self.scale:
             self.gamma = self.add_weight(
-                name="gamma", shape=(dim,), initializer=self.gamma_initializer,
-                regularizer=self.gamma_regularizer, constraint=self.gamma_constraint,
+                name="gamma",
+                shape=(dim,),
+                initializer=self.gamma_initializer,
+                regularizer=self.gamma_regularizer,
+                constraint=self.gamma_constraint,
                 autocast=False,
             )
         if self.center:
             self.beta = self.add_weight(
-                name="beta", shape=(dim,), initializer=self.beta_initializer,
-                regularizer=self.beta_regularizer, constraint=self.beta_constraint,
+                name="beta",
+                shape=(dim,),
+                initializer=self.beta_initializer,
+                regularizer=self.beta_regularizer,
+                constraint=self.beta_constraint,
                 autocast=False,
             )
         self._axis_pos = axis
@@ -114,7 +123,7 @@ class GroupNormalization(Layer):
         shape = tuple(inputs.shape)
         a = self._axis_pos
         dim = shape[a]
-        grouped_shape = (-1, *shape[1:a], self._groups, dim // self._groups, *shape[a + 1:])
+        grouped_shape = (-1, *shape[1:a], self._groups, dim // self._groups, *shape[a + 1 :])
         grouped = ops.reshape(inputs, grouped_shape)
         mean, var = ops.moments(grouped, axes=self._reduce, keepdims=True)
         normalized = ops.multiply(

@@ -32,9 +32,7 @@ class RMSNormalization(Layer):
     def build(self, input_shape: tuple) -> None:
         self._axes = au.normalize_axes(self.axis, len(input_shape), "RMSNormalization")
         shape, self._bshape = weight_shapes(input_shape, self._axes, self)
-        self.scale = self.add_weight(
-            name="scale", shape=shape, initializer="ones", autocast=False
-        )
+        self.scale = self.add_weight(name="scale", shape=shape, initializer="ones", autocast=False)
         self.built = True
 
     def call(self, inputs: Any) -> Any:

@@ -29,7 +29,8 @@ class UnitNormalization(Layer):
             from tholos.errors import ConfigError
 
             raise ConfigError(
-                "UnitNormalization: invalid `axis`.", expected="an int or a list of ints",
+                "UnitNormalization: invalid `axis`.",
+                expected="an int or a list of ints",
                 received=f"axis={axis!r}",
             )
         self.supports_masking = True

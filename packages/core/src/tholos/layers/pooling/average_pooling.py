@@ -27,8 +27,14 @@ class AveragePooling1D(BasePooling):
         **kwargs: Any,
     ) -> None:
         super().__init__(
-            pool_size, strides, pool_dimensions=1, pool_mode="average", padding=padding,
-            data_format=data_format, name=name, **kwargs,
+            pool_size,
+            strides,
+            pool_dimensions=1,
+            pool_mode="average",
+            padding=padding,
+            data_format=data_format,
+            name=name,
+            **kwargs,
         )
 
 
@@ -45,8 +51,14 @@ class AveragePooling2D(BasePooling):
         **kwargs: Any,
     ) -> None:
         super().__init__(
-            pool_size, strides, pool_dimensions=2, pool_mode="average", padding=padding,
-            data_format=data_format, name=name, **kwargs,
+            pool_size,
+            strides,
+            pool_dimensions=2,
+            pool_mode="average",
+            padding=padding,
+            data_format=data_format,
+            name=name,
+            **kwargs,
         )
 
 
@@ -63,6 +75,12 @@ class AveragePooling3D(BasePooling):
         **kwargs: Any,
     ) -> None:
         super().__init__(
-            pool_size, strides, pool_dimensions=3, pool_mode="average", padding=padding,
-            data_format=data_format, name=name, **kwargs,
+            pool_size,
+            strides,
+            pool_dimensions=3,
+            pool_mode="average",
+            padding=padding,
+            data_format=data_format,
+            name=name,
+            **kwargs,
         )

@@ -36,7 +36,10 @@ class BasePooling(Layer):
 
     def call(self, inputs: Any) -> Any:
         return self._op(
-            inputs, pool_size=self.pool_size, strides=self.strides, padding=self.padding,
+            inputs,
+            pool_size=self.pool_size,
+            strides=self.strides,
+            padding=self.padding,
             data_format=self.data_format,
         )
 

@@ -27,8 +27,14 @@ class MaxPooling1D(BasePooling):
         **kwargs: Any,
     ) -> None:
         super().__init__(
-            pool_size, strides, pool_dimensions=1, pool_mode="max", padding=padding,
-            data_format=data_format, name=name, **kwargs,
+            pool_size,
+            strides,
+            pool_dimensions=1,
+            pool_mode="max",
+            padding=padding,
+            data_format=data_format,
+            name=name,
+            **kwargs,
         )
 
 
@@ -45,8 +51,14 @@ class MaxPooling2D(BasePooling):
         **kwargs: Any,
     ) -> None:
         super().__init__(
-            pool_size, strides, pool_dimensions=2, pool_mode="max", padding=padding,
-            data_format=data_format, name=name, **kwargs,
+            pool_size,
+            strides,
+            pool_dimensions=2,
+            pool_mode="max",
+            padding=padding,
+            data_format=data_format,
+            name=name,
+            **kwargs,
         )
 
 
@@ -63,6 +75,12 @@ class MaxPooling3D(BasePooling):
         **kwargs: Any,
     ) -> None:
         super().__init__(
-            pool_size, strides, pool_dimensions=3, pool_mode="max", padding=padding,
-            data_format=data_format, name=name, **kwargs,
+            pool_size,
+            strides,
+            pool_dimensions=3,
+            pool_mode="max",
+            padding=padding,
+            data_format=data_format,
+            name=name,
+            **kwargs,
         )

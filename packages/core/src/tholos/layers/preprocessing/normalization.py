@@ -107,12 +107,8 @@ class Normalization(Layer):
                 name="count", shape=(), dtype="int32", initializer="zeros", trainable=False
             )
         else:
-            mean = np.broadcast_to(
-                np.asarray(self.input_mean, "float64"), self._broadcast_shape
-            )
-            var = np.broadcast_to(
-                np.asarray(self.input_variance, "float64"), self._broadcast_shape
-            )
+            mean = np.broadcast_to(np.asarray(self.input_mean, "float64"), self._broadcast_shape)
+            var = np.broadcast_to(np.asarray(self.input_variance, "float64"), self._broadcast_shape)
             self._fixed = (mean, np.maximum(np.sqrt(var), _epsilon()))
             self.mean, self.variance = mean, var
         self.built = True
@@ -120,9 +116,7 @@ class Normalization(Layer):
     # -- adapt ---------------------------------------------------------------------------------
 
     def _batches(self, data: Any) -> Iterable[np.ndarray]:
-        if isinstance(data, (list, tuple)) or hasattr(data, "shape") or hasattr(
-            data, "__array__"
-        ):
+        if isinstance(data, (list, tuple)) or hasattr(data, "shape") or hasattr(data, "__array__"):
             yield np.asarray(data)
             return
         for batch in data:
@@ -135,7 +129,8 @@ class Normalization(Layer):
         if self.input_mean is not None:
             raise OpInputError(
                 f"Normalization '{self.name}': cannot adapt a layer given fixed statistics.",
-                expected="mean=None and variance=None", received="mean and variance set",
+                expected="mean=None and variance=None",
+                received="mean and variance set",
             )
         count = 0
         mean = m2 = None
@@ -164,7 +159,8 @@ class Normalization(Layer):
         if mean is None:
             raise OpInputError(
                 f"Normalization '{self.name}': adapt() received no data.",
-                expected="at least one non-empty batch", received=repr(type(data).__name__),
+                expected="at least one non-empty batch",
+                received=repr(type(data).__name__),
             )
         self.adapt_mean.assign(mean.reshape(self._stat_shape).astype(self.adapt_mean.dtype))
         self.adapt_variance.assign(

@@ -28,8 +28,9 @@ class Dropout(Layer):
     True
     """
 
-    def __init__(self, rate: float, noise_shape: Any = None, seed: int | None = None,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, rate: float, noise_shape: Any = None, seed: int | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(**kwargs)
         if not isinstance(rate, (int, float)) or isinstance(rate, bool) or not 0 <= rate <= 1:
             raise OpInputError(
@@ -52,8 +53,9 @@ class Dropout(Layer):
                 noise_shape = tuple(
                     inputs.shape[i] if d is None else d for i, d in enumerate(noise_shape)
                 )
-            return trandom.dropout(inputs, self.rate, noise_shape=noise_shape,
-                                   seed=self.seed_generator)
+            return trandom.dropout(
+                inputs, self.rate, noise_shape=noise_shape, seed=self.seed_generator
+            )
         return inputs
 
     def compute_output_shape(self, input_shape: Any) -> Any:

@@ -44,7 +44,8 @@ class GaussianNoise(_NoiseLayer):
             value = math.nan
         if not 0.0 <= value <= 1.0:
             raise ConfigError(
-                "GaussianNoise: invalid `stddev`.", expected="a float in [0, 1]",
+                "GaussianNoise: invalid `stddev`.",
+                expected="a float in [0, 1]",
                 received=f"stddev={stddev!r}",
             )
         super().__init__(seed, value > 0, **kwargs)
@@ -54,8 +55,11 @@ class GaussianNoise(_NoiseLayer):
         if not training or self.stddev == 0:
             return inputs
         noise = random.normal(
-            tuple(inputs.shape), mean=0.0, stddev=self.stddev,
-            dtype=standardize_dtype(inputs.dtype), seed=self.seed_generator,
+            tuple(inputs.shape),
+            mean=0.0,
+            stddev=self.stddev,
+            dtype=standardize_dtype(inputs.dtype),
+            seed=self.seed_generator,
         )
         return ops.add(inputs, noise)
 
@@ -78,8 +82,11 @@ class GaussianDropout(_NoiseLayer):
             return inputs
         stddev = math.sqrt(self.rate / (1.0 - self.rate)) if self.rate < 1 else math.inf
         noise = random.normal(
-            tuple(inputs.shape), mean=1.0, stddev=stddev,
-            dtype=standardize_dtype(inputs.dtype), seed=self.seed_generator,
+            tuple(inputs.shape),
+            mean=1.0,
+            stddev=stddev,
+            dtype=standardize_dtype(inputs.dtype),
+            seed=self.seed_generator,
         )
         return ops.multiply(inputs, noise)
 

@@ -35,9 +35,7 @@ class _SpatialDropout(Layer):
 
     def _noise_shape(self, inputs: Any) -> tuple:
         shape = tuple(inputs.shape)
-        return tuple(
-            d if i in (0, self._channel_axis) else 1 for i, d in enumerate(shape)
-        )
+        return tuple(d if i in (0, self._channel_axis) else 1 for i, d in enumerate(shape))
 
     def call(self, inputs: Any, training: Any = None) -> Any:
         if not training or self.rate == 0:

@@ -37,8 +37,7 @@ class _Cropping(Layer):
             dim = input_shape[ax]
             if dim is not None and before + after >= dim:
                 raise OpInputError(
-                    f"{type(self).__name__} '{self.name}': cropping removes the whole axis "
-                    f"{ax}.",
+                    f"{type(self).__name__} '{self.name}': cropping removes the whole axis {ax}.",
                     expected=f"cropping sum < input_shape[{ax}] for every spatial axis",
                     received=f"cropping={self.cropping}, input shape {tuple(input_shape)}",
                 )

@@ -60,6 +60,9 @@ def _standardize_data_format(value: str | None) -> str:
         return _config.image_data_format()
     value = value.lower()
     if value not in ("channels_first", "channels_last"):
-        raise ConfigError("Invalid data_format.",
-                          expected="'channels_first' or 'channels_last'", received=repr(value))
+        raise ConfigError(
+            "Invalid data_format.",
+            expected="'channels_first' or 'channels_last'",
+            received=repr(value),
+        )
     return value

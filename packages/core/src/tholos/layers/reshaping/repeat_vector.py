@@ -23,8 +23,11 @@ class RepeatVector(Layer):
     def __init__(self, n: int, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         if not isinstance(n, int) or isinstance(n, bool) or n < 0:
-            raise OpInputError(f"RepeatVector '{self.name}': n must be a non-negative int.",
-                               expected="an int >= 0", received=repr(n))
+            raise OpInputError(
+                f"RepeatVector '{self.name}': n must be a non-negative int.",
+                expected="an int >= 0",
+                received=repr(n),
+            )
         self.n = n
         self.input_spec = InputSpec(ndim=2)
         self.built = True
