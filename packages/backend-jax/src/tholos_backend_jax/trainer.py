@@ -200,8 +200,23 @@ def compile_step(step_fn: Callable[[Any], Any], *, kind: str, jit_compile: bool,
     return CompiledStep(step_fn, kind, model)
 
 
+def compile_steps(step_fn: Callable[[Any], Any], *, kind: str, jit_compile: bool, model: Any):
+    """``steps_per_execution``: a callable running a list of batches in one compiled call
+    (:meth:`CompiledStep.run_batches`); eagerly one after another without ``jit_compile``."""
+    if jit_compile:
+        return CompiledStep(step_fn, kind, model).run_batches
+
+    def run_eagerly(batches: list) -> Any:
+        outputs = [step_fn(batch) for batch in batches]
+        if kind == "predict":
+            return outputs
+        return outputs[-1] if outputs else None
+
+    return run_eagerly
+
+
 def supports_jit() -> bool:
     return True
 
 
-__all__ = ["CompiledStep", "compile_step", "compute_gradients", "supports_jit"]
+__all__ = ["CompiledStep", "compile_step", "compile_steps", "compute_gradients", "supports_jit"]
