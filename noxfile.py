@@ -33,10 +33,15 @@ def lint(session: nox.Session) -> None:
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """Every package's own tests, with core and the NumPy reference backend installed."""
+    """Every package's own tests with every backend installed (what scripts/test runs), then
+    the conformance suite on the NumPy reference in a process of its own."""
     session.install(*CONSTRAINTS, "-r", "requirements/test.txt")
-    session.install("-e", "packages/core", "-e", "packages/backend-numpy", "-e", "conformance")
-    session.run("pytest", *session.posargs)
+    editable = [
+        arg for path in ("packages/core", *BACKENDS.values(), "conformance") for arg in ("-e", path)
+    ]
+    session.install(*CONSTRAINTS, *editable)
+    session.run("pytest", "packages", *session.posargs)
+    session.run("pytest", "conformance/tests", *session.posargs)
 
 
 @nox.session(python=False)
@@ -63,7 +68,7 @@ def conformance(session: nox.Session, backend: str) -> None:
         stale.unlink(missing_ok=True)
     session.notify("conformance_report")
     session.install(*CONSTRAINTS, "-r", "requirements/test.txt")
-    packages = ["packages/core", "packages/backend-numpy", "conformance"]
+    packages = ["packages/core", "packages/backend-numpy", "./conformance"]
     if backend != "numpy":
         packages.append(BACKENDS[backend])
     try:
