@@ -21,9 +21,14 @@ from tholos.backend.dtypes import (
     result_type,
     standardize_dtype,
 )
+from tholos.errors import OpInputError
 
 PY_SCALARS = (bool, int, float, complex)
 _NARROW = {"float64": "float32", "int64": "int32", "uint64": "uint32", "complex128": "complex64"}
+
+
+class TracedValueError(OpInputError):
+    """A traced value (inside ``jax.jit``) was asked for its concrete value."""
 
 
 def x64() -> bool:

@@ -19,6 +19,7 @@ from tholos.backend.dtypes import ALLOWED_DTYPES, result_type, standardize_dtype
 from tholos.errors import DtypeError, OpInputError
 from tholos_backend_jax._convert import (
     PY_SCALARS,
+    TracedValueError,
     canon,
     concrete,
     dtype_name,
@@ -186,7 +187,7 @@ def convert_to_numpy(x):
     if isinstance(x, jax.core.Tracer):
         value = concrete(x)
         if value is None:
-            raise OpInputError(
+            raise TracedValueError(
                 "ops.convert_to_numpy: the value is being traced (inside jax.jit or a compiled "
                 "step) and has no concrete value yet.",
                 expected="a concrete tensor",

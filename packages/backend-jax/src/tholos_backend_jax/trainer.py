@@ -19,7 +19,8 @@ from typing import Any
 import jax
 import jax.numpy as jnp
 
-from tholos_backend_jax.variables import TracedInitializerError, recording_reads
+from tholos_backend_jax._compiled_call import compile_call
+from tholos_backend_jax.variables import GrowStateError, TracedInitializerError, recording_reads
 
 
 def _is_float(x) -> bool:
@@ -107,6 +108,7 @@ class CompiledStep:
 
         state = list(self.state)
         fn = self.step_fn
+        donate = self.kind == "train"
 
         def pure(values, batches):
             self.traces += 1
@@ -115,16 +117,27 @@ class CompiledStep:
                     outs = [fn(batch) for batch in batches]
             extra = [var for key, var in seen.items() if key not in self._state_ids]
             if extra:  # abort this trace (nothing runs, nothing is donated) and grow the state
-                raise _GrowStateError(extra)
+                raise GrowStateError(extra)
+            if not donate:  # only what the step assigned (metric totals, seed state)
+                updates = {}
+                for i, var in enumerate(state):
+                    value = scope.get_update(var)
+                    if value is not None:
+                        updates[i] = value
+                return outs, updates
             new_values = []
             for var, old in zip(state, values):
                 value = scope.get_current_value(var)
                 new_values.append(old if value is None else value)
             return outs, new_values
 
-        return jax.jit(pure, donate_argnums=(0,))
+        # Training rewrites nearly every buffer: donate them all. Evaluation and prediction
+        # leave the weights alone: donate nothing and return only the assigned variables.
+        return jax.jit(pure, donate_argnums=(0,) if donate else ())
 
     def _values(self):
+        if self.kind != "train":  # nothing donated: the buffers as they are
+            return [var._value for var in self.state]
         values, seen = [], set()
         for var in self.state:
             value = var._value
@@ -141,11 +154,15 @@ class CompiledStep:
             jitted = self._jitted_many[key] = self._pure(key)
         try:
             outs, new_values = jitted(self._values(), list(batches))
-        except _GrowStateError as grow:
+        except GrowStateError as grow:
             self._add_state(grow.variables)
             return self._run(batches)
-        for var, value in zip(self.state, new_values):
-            var._direct_assign(value)
+        if isinstance(new_values, dict):
+            for i, value in new_values.items():
+                self.state[i]._direct_assign(value)
+        else:
+            for var, value in zip(self.state, new_values):
+                var._direct_assign(value)
         return outs
 
     def _eager(self, data: Any) -> Any:
@@ -187,12 +204,6 @@ class CompiledStep:
         return outs if self.kind == "predict" else outs[-1]
 
 
-class _GrowStateError(Exception):
-    def __init__(self, variables):
-        super().__init__("the step touched variables outside its state")
-        self.variables = variables
-
-
 def compile_step(step_fn: Callable[[Any], Any], *, kind: str, jit_compile: bool, model: Any):
     """See :meth:`tholos.backend.contract.TrainerHooks.compile_step`."""
     if not jit_compile:
@@ -219,4 +230,11 @@ def supports_jit() -> bool:
     return True
 
 
-__all__ = ["CompiledStep", "compile_step", "compile_steps", "compute_gradients", "supports_jit"]
+__all__ = [
+    "CompiledStep",
+    "compile_call",
+    "compile_step",
+    "compile_steps",
+    "compute_gradients",
+    "supports_jit",
+]

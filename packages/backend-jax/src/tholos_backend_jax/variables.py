@@ -26,6 +26,15 @@ class TracedInitializerError(RuntimeError):
     """A Variable was initialised with a traced value (inside jax.jit / jax.eval_shape)."""
 
 
+class GrowStateError(Exception):
+    """A compiled function read variables outside the state it was traced with (raised while
+    tracing; the caller adds ``variables`` to the state and traces again)."""
+
+    def __init__(self, variables: list[Any]) -> None:
+        super().__init__("the traced function read variables outside its state")
+        self.variables = variables
+
+
 @contextlib.contextmanager
 def recording_reads() -> Iterator[dict[int, Any]]:
     """Inside, every Variable read or assigned is added to the yielded ``{id: variable}``."""

@@ -53,6 +53,10 @@ class StatelessScope:
             return self._updates[key]
         return self._values.get(key)
 
+    def get_update(self, variable: Any) -> Any:
+        """The value assigned to ``variable`` inside this scope (``None`` if not assigned)."""
+        return self._updates.get(id(variable))
+
     def add_update(self, variable: Any, value: Any) -> None:
         self._variables[id(variable)] = variable
         self._updates[id(variable)] = value

@@ -20,6 +20,7 @@ from typing import Any
 
 from tholos.errors import OpInputError
 from tholos.layers.layer import Layer
+from tholos.models._compiled_call import NOT_APPLICABLE, compiled_call
 from tholos.saving.saving_api import model_load_weights, model_save, model_save_weights
 from tholos.saving.serialization import register_builtin
 from tholos.trainers.trainer import Trainer
@@ -63,6 +64,11 @@ class Model(Trainer, Layer):
             return Functional.__new__(Functional, *args, **kwargs)
         return super().__new__(cls, *args, **kwargs)
 
+    compiled_call: bool | None = None
+    """Whether ``model(x)`` runs through the backend's compiled call (JAX, TensorFlow):
+    ``None`` (default) means yes for Functional and Sequential models, no for subclassed
+    ones; see :mod:`tholos.models._compiled_call`. A tholos extension (Keras 3 calls eagerly)."""
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         from tholos.models.functional import Functional
 
@@ -77,6 +83,14 @@ class Model(Trainer, Layer):
     ) -> None:
         Layer.__init__(self, trainable=trainable, name=name, dtype=dtype, **kwargs)
         Trainer.__init__(self)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        """Call the model; top-level eager calls may run compiled (see :attr:`compiled_call`)."""
+        if self.compiled_call is not False:
+            outputs = compiled_call(self, args, kwargs)
+            if outputs is not NOT_APPLICABLE:
+                return outputs
+        return Layer.__call__(self, *args, **kwargs)
 
     # -- layers --------------------------------------------------------------------------------
     @property

@@ -14,7 +14,7 @@ from typing import Any
 from tholos.backend._symbolic import KerasTensor
 from tholos.errors import OpInputError
 from tholos.layers.input_layer import InputLayer
-from tholos.layers.layer import Layer, _call_info, _shape_structure
+from tholos.layers.layer import Layer, _call_info, _shape_structure, bump_structure_generation
 from tholos.models.functional import Functional
 from tholos.models.model import Model
 from tholos.saving import serialization as _ser
@@ -81,6 +81,7 @@ class Sequential(Model):
                 hint="Pass name=... to the layer.",
             )
         self._layers.append(layer)
+        bump_structure_generation()
         if rebuild:
             self._maybe_rebuild()
         else:
@@ -95,6 +96,7 @@ class Sequential(Model):
                 received="none",
             )
         layer = self._layers.pop()
+        bump_structure_generation()
         if rebuild:
             self._maybe_rebuild()
         else:
@@ -106,6 +108,7 @@ class Sequential(Model):
         object.__setattr__(self, "built", False)
 
     def _maybe_rebuild(self) -> None:
+        bump_structure_generation()
         self._reset_graph()
         if len(self._layers) < 1:
             return

@@ -34,6 +34,20 @@ without them, and they are not part of validation):
     observable effects on variables as calling the ``compile_step`` result once per batch;
     when compiling, the group should run as one compiled call (TensorFlow: one
     ``tf.function`` call, traced once per group length and batch signature).
+``compile_call(call_fn, *, model) -> run``
+    A compiled path behind ``model(x)`` (core uses it for Functional and Sequential models,
+    and for subclassed models that set ``model.compiled_call = True``; see
+    :meth:`tholos.Model.__call__`). ``call_fn(inputs, training)`` runs the model's ordinary
+    eager call on ``inputs`` (a nested structure of tensors) with ``training`` a Python bool
+    or ``None``. ``run(inputs, training)`` must return what ``call_fn`` returns and have the
+    same effects on the model's variables (a Dropout's seed state, BatchNormalization's moving
+    statistics in training mode), compiling ``call_fn`` once per input signature and
+    ``training`` value (JAX: ``jax.jit`` over the variables' values; TensorFlow: a
+    ``tf.function``). Core calls ``run`` only from a top-level eager call of a built model on
+    concrete inputs, outside any ``StatelessScope``, symbolic call or autocast scope. When
+    ``call_fn`` cannot be traced (Python control flow on tensor values, a variable created
+    during the call), ``run`` raises :class:`tholos.errors.CallNotCompilableError`, leaving
+    the variables unchanged; core then runs that model eagerly from then on.
 ``JIT_BY_DEFAULT``
     see :meth:`TrainerHooks.supports_jit`.
 """
