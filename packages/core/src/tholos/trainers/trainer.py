@@ -23,6 +23,7 @@ from tholos.callbacks.callback_list import CallbackList
 from tholos.errors import ConfigError, TholosError
 from tholos.trainers.compile_utils import CompileLoss, CompileMetrics
 from tholos.trainers.data_adapters import (
+    ArrayDataAdapter,
     DataError,
     pack_x_y_sample_weight,
     train_validation_split,
@@ -730,6 +731,10 @@ class Trainer:
         callbacks: Any = None,
     ) -> Any:
         """The model's outputs for ``x`` as NumPy arrays (same structure as the outputs)."""
+        if verbose == 0 and not callbacks and steps is None:
+            outputs = self._predict_one_batch(x, batch_size)
+            if outputs is not None:
+                return outputs
         iterator = EpochIterator(
             x,
             batch_size=batch_size,
@@ -765,6 +770,20 @@ class Trainer:
                 received="an empty dataset",
             )
         return tree.map_structure(lambda *parts: np.concatenate(parts, axis=0), *collected)
+
+    def _predict_one_batch(self, x: Any, batch_size: int | None) -> Any:
+        """``predict`` of in-memory arrays that make one batch, without callbacks or progress
+        output: the batch goes straight to the predict function (the same step and numbers,
+        without the epoch iterator's per-call cost). ``None`` when ``x`` is anything else."""
+        if not ArrayDataAdapter.can_handle(x):
+            return None
+        x = standardize_structure(x)
+        sizes = {int(np.shape(leaf)[0]) if np.ndim(leaf) else -1 for leaf in tree.flatten(x)}
+        if len(sizes) != 1 or not 0 < next(iter(sizes)) <= (batch_size or 32):
+            return None
+        data = to_backend(pack_x_y_sample_weight(x, None, None))
+        outputs = self.make_predict_function()([data])[0]
+        return tree.map_structure(_to_numpy_output, outputs)
 
     # -- single batches ----------------------------------------------------------------------
     def _single_batch(self, x: Any, y: Any, sample_weight: Any, class_weight: Any) -> tuple:
