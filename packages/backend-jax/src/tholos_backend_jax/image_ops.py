@@ -13,13 +13,10 @@ import math
 import jax.numpy as jnp
 import numpy as np
 
+from tholos.backend.common import conv_args, image_args
 from tholos.backend.dtypes import FLOAT_TYPES, floatx
-from tholos.errors import OpInputError
 from tholos_backend_jax._convert import canon, cast, dtype_name, to_array
-from tholos_backend_jax.nn_ops import _data_format, _normalize_padding, _normalize_tuple, _plan
-
-_INTERPOLATIONS = ("nearest", "bilinear", "bicubic", "lanczos3", "lanczos5")
-_FILL_MODES = ("constant", "nearest", "wrap", "mirror", "reflect")
+from tholos_backend_jax.nn_ops import _normalize_padding, _normalize_tuple, _plan
 
 
 def _float(x):
@@ -30,15 +27,10 @@ def _float(x):
 
 
 def _images(images, data_format, op):
+    """Images as a batched channels-last array, plus how to undo that."""
     x = to_array(images)
-    if x.ndim not in (3, 4):
-        raise OpInputError(
-            f"ops.{op}: `images` must have rank 3 (one image) or 4 (a batch).",
-            expected="(height, width, channels) or (batch, height, width, channels) "
-            "(channels first when data_format='channels_first')",
-            received=f"shape {tuple(x.shape)}",
-        )
-    data_format = _data_format(data_format, op)
+    image_args.check_rank(x.shape, op)
+    data_format = conv_args.data_format(data_format, op)
     batched = x.ndim == 4
     if not batched:
         x = jnp.expand_dims(x, 0)
@@ -94,14 +86,7 @@ def _resize_weights(in_size, out_size, method, antialias):
     return np.where(total != 0, weights / np.where(total == 0, 1, total), 0.0)
 
 
-def _aspect_box(height, width, target_h, target_w, mode):
-    if mode == "crop":
-        h = max(min(height, int(width * target_h / target_w)), 1)
-        w = max(min(width, int(height * target_w / target_h)), 1)
-        return (height - h) // 2, (width - w) // 2, h, w
-    h = max(height, int(width * target_h / target_w))
-    w = max(width, int(height * target_w / target_h))
-    return (h - height) // 2, (w - width) // 2, h, w
+_aspect_box = image_args.aspect_box
 
 
 def resize(
@@ -116,34 +101,9 @@ def resize(
     data_format=None,
 ):
     op = "resize"
-    if interpolation not in _INTERPOLATIONS:
-        raise OpInputError(
-            f"ops.{op}: unsupported `interpolation`.",
-            expected=f"one of {_INTERPOLATIONS}",
-            received=repr(interpolation),
-        )
-    if crop_to_aspect_ratio and pad_to_aspect_ratio:
-        raise OpInputError(
-            f"ops.{op}: crop_to_aspect_ratio and pad_to_aspect_ratio are exclusive.",
-            expected="at most one of them True",
-            received="both True",
-        )
-    if fill_mode != "constant":
-        raise OpInputError(
-            f"ops.{op}: only fill_mode='constant' is supported.",
-            expected="'constant'",
-            received=repr(fill_mode),
-        )
-    try:
-        target_h, target_w = (int(v) for v in size)
-    except (TypeError, ValueError):
-        target_h = target_w = -1
-    if target_h < 1 or target_w < 1:
-        raise OpInputError(
-            f"ops.{op}: `size` must be (height, width) of positive ints.",
-            expected="(height, width)",
-            received=repr(size),
-        )
+    target_h, target_w = image_args.resize_args(
+        size, interpolation, crop_to_aspect_ratio, pad_to_aspect_ratio, fill_mode, op
+    )
     x, restore = _images(images, data_format, op)
     if interpolation != "nearest":
         x = _float(x)
@@ -194,18 +154,7 @@ def _fix_index(index, size, mode):
 
 
 def _sample(values, coords, order, fill_mode, fill_value, op, exact_axes=()):
-    if order not in (0, 1):
-        raise OpInputError(
-            f"ops.{op}: only interpolation orders 0 (nearest) and 1 (linear) are supported.",
-            expected="order 0 or 1",
-            received=repr(order),
-        )
-    if fill_mode not in _FILL_MODES:
-        raise OpInputError(
-            f"ops.{op}: unsupported `fill_mode`.",
-            expected=f"one of {_FILL_MODES}",
-            received=repr(fill_mode),
-        )
+    image_args.sample_args(order, fill_mode, op)
     dtype = values.dtype
     taps = []
     for axis, c in enumerate(coords):
@@ -246,12 +195,7 @@ def map_coordinates(inputs, coordinates, order, fill_mode="constant", fill_value
     if order == 1:
         x = _float(x)
     coords = [cast(to_array(c), canon("float64")) for c in coordinates]
-    if len(coords) != x.ndim or len({tuple(c.shape) for c in coords}) > 1:
-        raise OpInputError(
-            f"ops.{op}: `coordinates` needs one array per input dimension, all of one shape.",
-            expected=f"{x.ndim} arrays of equal shape",
-            received=f"{len(coords)} arrays of shapes {[tuple(c.shape) for c in coords]}",
-        )
+    image_args.check_coordinates(x.ndim, [c.shape for c in coords], op)
     return _sample(x, coords, order, fill_mode, fill_value, op)
 
 
@@ -264,23 +208,13 @@ def affine_transform(
     data_format=None,
 ):
     op = "affine_transform"
-    if interpolation not in ("nearest", "bilinear"):
-        raise OpInputError(
-            f"ops.{op}: unsupported `interpolation`.",
-            expected="'nearest' or 'bilinear'",
-            received=repr(interpolation),
-        )
+    order = image_args.affine_order(interpolation, op)
     x, restore = _images(images, data_format, op)
     x = _float(x)
     t = cast(to_array(transform), canon("float64"))
     if t.ndim == 1:
         t = t[None]
-    if t.ndim != 2 or t.shape[1] != 8 or t.shape[0] not in (1, x.shape[0]):
-        raise OpInputError(
-            f"ops.{op}: `transform` must be (8,) or (batch, 8).",
-            expected=f"(8,) or ({x.shape[0]}, 8)",
-            received=f"shape {tuple(t.shape)}",
-        )
+    image_args.check_transform(t.shape, x.shape[0], op)
     t = jnp.broadcast_to(t, (x.shape[0], 8))
     batch, height, width, channels = x.shape
     ys, xs = np.meshgrid(np.arange(height), np.arange(width), indexing="ij")
@@ -295,7 +229,6 @@ def affine_transform(
         jnp.broadcast_to(src_x[..., None], shape),
         jnp.broadcast_to(jnp.arange(channels), shape),
     ]
-    order = 0 if interpolation == "nearest" else 1
     y = _sample(x, coords, order, fill_mode, fill_value, op, exact_axes=(0, 3))
     return restore(y)
 
@@ -303,26 +236,7 @@ def affine_transform(
 # ----------------------------------------------------------------------------- pad / crop
 
 
-def _sides(before, after, target, size, what, op):
-    given = [before, after, target]
-    if given.count(None) != 1:
-        raise OpInputError(
-            f"ops.{op}: give exactly two of top/bottom/target {what} (and of left/right/target).",
-            expected="exactly two of the three",
-            received=f"{given}",
-        )
-    if target is not None:
-        if before is None:
-            before = target - size - after if op == "pad_images" else size - target - after
-        else:
-            after = target - size - before if op == "pad_images" else size - target - before
-    if before < 0 or after < 0:
-        raise OpInputError(
-            f"ops.{op}: the amounts must be non-negative.",
-            expected="non-negative amounts (target consistent with the image size)",
-            received=f"before={before}, after={after}, size={size}, target={target}",
-        )
-    return int(before), int(after)
+_sides = image_args.sides
 
 
 def pad_images(
@@ -356,12 +270,7 @@ def crop_images(
     x, restore = _images(images, data_format, op)
     top, bottom = _sides(top_cropping, bottom_cropping, target_height, x.shape[1], "height", op)
     left, right = _sides(left_cropping, right_cropping, target_width, x.shape[2], "width", op)
-    if top + bottom > x.shape[1] or left + right > x.shape[2]:
-        raise OpInputError(
-            f"ops.{op}: cropping more than the image.",
-            expected=f"top + bottom <= {x.shape[1]} and left + right <= {x.shape[2]}",
-            received=f"top={top}, bottom={bottom}, left={left}, right={right}",
-        )
+    image_args.check_crop(top, bottom, left, right, x.shape[1], x.shape[2], op)
     return restore(x[:, top : x.shape[1] - bottom, left : x.shape[2] - right, :])
 
 
@@ -369,12 +278,7 @@ def crop_images(
 
 
 def _channels(x, n, op):
-    if x.shape[-1] != n:
-        raise OpInputError(
-            f"ops.{op}: images must have {n} channels.",
-            expected=f"{n} channels",
-            received=f"shape {tuple(x.shape)}",
-        )
+    image_args.check_channels(x.shape, n, op)
 
 
 def rgb_to_grayscale(images, data_format=None):
@@ -389,13 +293,7 @@ def rgb_to_grayscale(images, data_format=None):
 
 
 def _require_float(x, op):
-    if dtype_name(x) not in FLOAT_TYPES:
-        raise OpInputError(
-            f"ops.{op}: images must have a float dtype.",
-            expected="float16, bfloat16, float32 or float64 values in [0, 1]",
-            received=f"dtype {dtype_name(x)}",
-            hint="Cast the images to float and scale them to [0, 1] first.",
-        )
+    image_args.require_float(dtype_name(x), op)
 
 
 def rgb_to_hsv(images, data_format=None):

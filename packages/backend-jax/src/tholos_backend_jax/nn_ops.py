@@ -18,6 +18,8 @@ import jax.numpy as jnp
 import numpy as np
 from jax import lax
 
+from tholos.backend.common import axes as axes_args
+from tholos.backend.common import conv_args, nn_args
 from tholos.backend.dtypes import COMPLEX_TYPES, FLOAT_TYPES, floatx
 from tholos.errors import OpInputError, UnsupportedOpError
 from tholos_backend_jax._convert import canon, cast, concrete, dtype_name, rtype, to_array
@@ -53,16 +55,7 @@ def _config(name: str, default):
     return fn() if fn is not None else default
 
 
-def _data_format(data_format, op):
-    if data_format is None:
-        data_format = _config("image_data_format", "channels_last")
-    if data_format not in ("channels_last", "channels_first"):
-        raise OpInputError(
-            f"ops.{op}: invalid `data_format`.",
-            expected='"channels_last" or "channels_first"',
-            received=repr(data_format),
-        )
-    return data_format
+_data_format = conv_args.data_format
 
 
 def _to_last(x, data_format):
@@ -77,21 +70,7 @@ def _from_last(x, data_format):
     return x
 
 
-def _axis(axis, ndim, op):
-    if axis is None:
-        return None
-    axes = axis if isinstance(axis, (tuple, list)) else (axis,)
-    out = []
-    for a in axes:
-        a = int(a)
-        if not -ndim <= a < max(ndim, 1):
-            raise OpInputError(
-                f"ops.{op}: axis out of range.",
-                expected=f"an axis in [-{ndim}, {ndim})",
-                received=repr(axis),
-            )
-        out.append(a % ndim if ndim else 0)
-    return tuple(out) if isinstance(axis, (tuple, list)) else out[0]
+_axis = axes_args.normalize_axis
 
 
 # ----------------------------------------------------------------------------- activations
@@ -266,54 +245,13 @@ def sparsemax(x, axis=-1):
 # ----------------------------------------------------------------------------- conv / pool
 
 
-def _normalize_tuple(value, n, name, op):
-    if isinstance(value, (int, np.integer)):
-        result = (int(value),) * n
-    else:
-        try:
-            result = tuple(int(v) for v in value)
-        except TypeError:
-            result = ()
-        if len(result) == 1 and n > 1:
-            result = result * n
-    if len(result) != n or any(v < 1 for v in result):
-        raise OpInputError(
-            f"ops.{op}: invalid `{name}`.",
-            expected=f"a positive int or a tuple of {n} positive ints",
-            received=repr(value),
-        )
-    return result
-
-
-def _normalize_padding(padding, op):
-    name = padding.lower() if isinstance(padding, str) else padding
-    if name not in ("valid", "same"):
-        raise OpInputError(
-            f"ops.{op}: invalid `padding`.", expected='"valid" or "same"', received=repr(padding)
-        )
-    return name
+_normalize_tuple = conv_args.normalize_tuple
+_normalize_padding = conv_args.normalize_padding
 
 
 def _plan(spatial, kernel, strides, dilation, padding, op):
     """Explicit (before, after) padding per spatial dim, TF/Keras ``same`` semantics."""
-    pads = []
-    for size, k, s, d in zip(spatial, kernel, strides, dilation):
-        ext = (k - 1) * d + 1
-        if padding == "same":
-            o = -(-size // s)
-            total = max((o - 1) * s + ext - size, 0)
-            pads.append((total // 2, total - total // 2))
-        else:
-            if size < ext:
-                raise OpInputError(
-                    f"ops.{op}: the input is smaller than the (dilated) window with "
-                    'padding="valid".',
-                    expected=f"every spatial size >= window extent {ext}",
-                    received=f"spatial shape {tuple(spatial)}",
-                    hint='Use padding="same" or a smaller window.',
-                )
-            pads.append((0, 0))
-    return pads
+    return conv_args.same_padding(spatial, kernel, strides, dilation, padding, op)[0]
 
 
 _SPATIAL = {1: "W", 2: "HW", 3: "DHW"}
@@ -326,32 +264,13 @@ def _dims(nd):
 
 def _conv_inputs(inputs, kernel, op):
     x, k = _floats(inputs, kernel)
-    if x.ndim < 3 or x.ndim > 5:
-        raise OpInputError(
-            f"ops.{op}: `inputs` must have rank 3, 4 or 5 (batch, spatial..., channels).",
-            expected="rank 3 (1D), 4 (2D) or 5 (3D)",
-            received=f"shape {tuple(x.shape)}",
-        )
-    if k.ndim != x.ndim:
-        raise OpInputError(
-            f"ops.{op}: `kernel` rank must equal `inputs` rank.",
-            expected=f"kernel of rank {x.ndim}: (*kernel_spatial, in_channels, out_channels)",
-            received=f"inputs shape {tuple(x.shape)}, kernel shape {tuple(k.shape)}",
-        )
+    conv_args.check_kernel_rank(x.shape, k.shape, op)
     return x, k
 
 
 def _conv_last(x, k, strides, padding, dilation, op):
     nd = x.ndim - 2
-    cin, cout = k.shape[-2], k.shape[-1]
-    channels = x.shape[-1]
-    if cin == 0 or channels % cin or cout % (channels // cin):
-        raise OpInputError(
-            f"ops.{op}: input channels do not match the kernel.",
-            expected="inputs channels == kernel.shape[-2] (or a multiple of it dividing "
-            "kernel.shape[-1], for grouped convolution)",
-            received=f"inputs channels {channels}, kernel shape {tuple(k.shape)}",
-        )
+    groups = conv_args.conv_groups(x.shape[-1], k.shape, op)
     pads = _plan(x.shape[1:-1], k.shape[:nd], strides, dilation, padding, op)
     return lax.conv_general_dilated(
         x,
@@ -360,7 +279,7 @@ def _conv_last(x, k, strides, padding, dilation, op):
         padding=pads,
         rhs_dilation=dilation,
         dimension_numbers=_dims(nd),
-        feature_group_count=channels // cin,
+        feature_group_count=groups,
     )
 
 
@@ -381,12 +300,7 @@ def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format=None,
     data_format = _data_format(data_format, op)
     nd = x.ndim - 2
     x = _to_last(x, data_format)
-    if k.shape[-2] != x.shape[-1]:
-        raise OpInputError(
-            "ops.depthwise_conv: kernel.shape[-2] must equal the input channels.",
-            expected=f"kernel (*kernel_spatial, {x.shape[-1]}, channel_multiplier)",
-            received=f"kernel shape {tuple(k.shape)}",
-        )
+    conv_args.check_depthwise_channels(x.shape[-1], k.shape, op)
     strides = _normalize_tuple(strides, nd, "strides", op)
     dilation = _normalize_tuple(dilation_rate, nd, "dilation_rate", op)
     padding = _normalize_padding(padding, op)
@@ -409,16 +323,6 @@ def separable_conv(
     return conv(depthwise, pointwise_kernel, 1, "valid", data_format, 1)
 
 
-def _transpose_length(size, k, s, d, padding, output_padding):
-    keff = (k - 1) * d + 1
-    if output_padding is None:
-        if padding == "valid":
-            return size * s + max(keff - s, 0)
-        return size * s
-    pad = keff // 2 if padding == "same" else 0
-    return (size - 1) * s + keff - 2 * pad + output_padding
-
-
 def conv_transpose(
     inputs,
     kernel,
@@ -435,38 +339,18 @@ def conv_transpose(
     strides = _normalize_tuple(strides, nd, "strides", op)
     dilation = _normalize_tuple(dilation_rate, nd, "dilation_rate", op)
     padding = _normalize_padding(padding, op)
-    if output_padding is not None:
-        if isinstance(output_padding, (int, np.integer)):
-            output_padding = (int(output_padding),) * nd
-        output_padding = tuple(int(v) for v in output_padding)
-        if len(output_padding) != nd or any(
-            p < 0 or p >= s for p, s in zip(output_padding, strides)
-        ):
-            raise OpInputError(
-                f"ops.{op}: invalid `output_padding`.",
-                expected=f"None, or {nd} non-negative ints each lower than the stride {strides}",
-                received=repr(output_padding),
-            )
+    output_padding = conv_args.normalize_output_padding(output_padding, strides, op)
     x = _to_last(x, data_format)
     kshape = tuple(k.shape[:nd])
-    if x.shape[-1] != k.shape[-1]:
-        raise OpInputError(
-            f"ops.{op}: input channels do not match the kernel.",
-            expected="inputs channels == kernel.shape[-1] (kernel is "
-            "(*kernel_spatial, out_channels, in_channels))",
-            received=f"inputs channels {x.shape[-1]}, kernel shape {tuple(k.shape)}",
-        )
-    pads = []
-    for i, size in enumerate(x.shape[1:-1]):
-        s, d, kk = strides[i], dilation[i], kshape[i]
-        op_i = None if output_padding is None else output_padding[i]
-        length = _transpose_length(size, kk, s, d, padding, op_i)
-        keff = (kk - 1) * d + 1
-        total = max((size - 1) * s + keff - length, 0) if padding == "same" else 0
-        before = total // 2
-        lo = keff - 1 - before
-        hi = length - 1 + before - (size - 1) * s
-        pads.append((lo, hi))
+    conv_args.check_transpose_channels(x.shape[-1], k.shape, op)
+    plan = conv_args.transpose_plan(
+        x.shape[1:-1], kshape, strides, dilation, padding, output_padding
+    )
+    extents = conv_args.effective(kshape, dilation)
+    pads = [
+        (keff - 1 - before, length - 1 + before - (full - keff))
+        for (length, before, _, full), keff in zip(plan, extents)
+    ]
     # The adjoint of the forward convolution: dilate the input, flip the kernel.
     kt = jnp.flip(jnp.swapaxes(k, -1, -2), axis=tuple(range(nd)))
     y = lax.conv_general_dilated(
@@ -483,12 +367,7 @@ def conv_transpose(
 
 def _pool(inputs, pool_size, strides, padding, data_format, op):
     x = to_array(inputs)
-    if x.ndim < 3 or x.ndim > 5:
-        raise OpInputError(
-            f"ops.{op}: `inputs` must have rank 3, 4 or 5 (batch, spatial..., channels).",
-            expected="rank 3 (1D), 4 (2D) or 5 (3D)",
-            received=f"shape {tuple(x.shape)}",
-        )
+    conv_args.check_rank(x.shape, op)
     data_format = _data_format(data_format, op)
     nd = x.ndim - 2
     pool = _normalize_tuple(pool_size, nd, "pool_size", op)
@@ -586,23 +465,13 @@ def multi_hot(inputs, num_classes=None, axis=-1, dtype=None, sparse=False, **kwa
 
 
 def _check_same_shape(a, b, op, names=("target", "output")):
-    if tuple(a.shape) != tuple(b.shape):
-        raise OpInputError(
-            f"ops.{op}: `{names[0]}` and `{names[1]}` must have the same shape.",
-            expected=f"{names[0]}.shape == {names[1]}.shape",
-            received=f"{tuple(a.shape)} and {tuple(b.shape)}",
-        )
+    nn_args.check_same_shape(a.shape, b.shape, op, names)
 
 
 def categorical_crossentropy(target, output, from_logits=False, axis=-1):
     target, output = _floats(target, output)
     _check_same_shape(target, output, "categorical_crossentropy")
-    if output.ndim < 1:
-        raise OpInputError(
-            "ops.categorical_crossentropy: `output` must have at least one dimension.",
-            expected="rank >= 1",
-            received="a scalar",
-        )
+    nn_args.check_class_axis(output.ndim, "categorical_crossentropy")
     axis = _axis(axis, output.ndim, "categorical_crossentropy")
     if from_logits:
         log_prob = jax.nn.log_softmax(output, axis=axis)
@@ -616,23 +485,11 @@ def categorical_crossentropy(target, output, from_logits=False, axis=-1):
 def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
     output = _float(output)
     target = to_array(target)
-    if target.ndim == output.ndim and target.ndim and target.shape[-1] == 1:
+    squeeze, axis = nn_args.sparse_targets(
+        target.shape, output.shape, axis, "sparse_categorical_crossentropy"
+    )
+    if squeeze:
         target = target[..., 0]
-    if output.ndim < 1 or target.ndim != output.ndim - 1:
-        raise OpInputError(
-            "ops.sparse_categorical_crossentropy: `target` must have the shape of `output` "
-            "without its class axis.",
-            expected=f"target rank {output.ndim - 1}",
-            received=f"target shape {tuple(target.shape)}, output shape {tuple(output.shape)}",
-        )
-    axis = _axis(axis, output.ndim, "sparse_categorical_crossentropy")
-    expected = tuple(d for i, d in enumerate(output.shape) if i != axis)
-    if tuple(target.shape) != expected:
-        raise OpInputError(
-            "ops.sparse_categorical_crossentropy: `target` and `output` shapes do not match.",
-            expected=f"target shape {expected}",
-            received=f"{tuple(target.shape)}",
-        )
     if from_logits:
         log_prob = jax.nn.log_softmax(output, axis=axis)
     else:
@@ -685,19 +542,10 @@ def batch_normalization(x, mean, variance, axis, offset=None, scale=None, epsilo
     offset = next(rest) if offset is not None else None
     scale = next(rest) if scale is not None else None
     axis = _axis(axis, x.ndim, "batch_normalization")
-    shape = [1] * x.ndim
-    shape[axis] = x.shape[axis]
 
     def along(v, name):
-        if v.ndim == 1 and v.shape[0] == x.shape[axis]:
-            return jnp.reshape(v, shape)
-        if v.ndim == 0 or v.ndim == x.ndim:
-            return v
-        raise OpInputError(
-            f"ops.batch_normalization: `{name}` must be a vector of length x.shape[axis].",
-            expected=f"shape ({x.shape[axis]},)",
-            received=f"shape {tuple(v.shape)}",
-        )
+        shape = nn_args.along_axis(v.shape, x.shape, axis, name)
+        return v if shape is None else jnp.reshape(v, shape)
 
     inv = lax.rsqrt(along(variance, "variance") + jnp.asarray(epsilon, x.dtype))
     if scale is not None:

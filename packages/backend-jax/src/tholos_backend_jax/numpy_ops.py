@@ -15,6 +15,7 @@ import jax.numpy as jnp
 import numpy as np
 from jax import lax
 
+from tholos.backend.common import axes as _axes
 from tholos.backend.dtypes import COMPLEX_TYPES, FLOAT_TYPES, INT_TYPES, floatx, standardize_dtype
 from tholos.errors import DtypeError, OpInputError
 from tholos_backend_jax._convert import (
@@ -45,25 +46,7 @@ def _axis(axis):
     return axis
 
 
-def _norm_axes(axis, ndim: int, op: str) -> tuple[int, ...]:
-    if axis is None:
-        return tuple(builtins.range(ndim))
-    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
-    out = []
-    for a in axes:
-        a = int(a)
-        if not -ndim <= a < builtins.max(ndim, 1) or (ndim == 0 and a not in (0, -1)):
-            raise OpInputError(
-                f"ops.{op}: axis {a} is out of bounds.",
-                expected=f"an axis in [{-ndim}, {ndim})",
-                received=f"axis={axis!r} for a tensor of rank {ndim}",
-            )
-        out.append(a % builtins.max(ndim, 1))
-    if len(set(out)) != len(out):
-        raise OpInputError(
-            f"ops.{op}: repeated axis.", expected="distinct axes", received=f"axis={axis!r}"
-        )
-    return tuple(sorted(out))
+_norm_axes = _axes.normalize_axes
 
 
 def _sum_dtype(dtype: str) -> str:
@@ -489,16 +472,7 @@ def _extremum(x, axis, keepdims, initial, op, fn, combine):
     axes = _norm_axes(axis, x.ndim, op)
     size = int(np.prod([x.shape[a] for a in axes], dtype=np.int64)) if axes else 1
     if (size == 0 and x.ndim > 0) or (x.size == 0 and axis is None):
-        if initial is None:
-            raise OpInputError(
-                f"ops.{op}: cannot reduce an empty tensor.",
-                expected="a non-empty tensor along the reduced axes, or `initial`",
-                received=f"shape {tuple(x.shape)} with axis={axis!r}",
-                hint="Pass `initial=` to give empty reductions a value.",
-            )
-        shape = [1 if a in axes else d for a, d in enumerate(x.shape)]
-        if not keepdims:
-            shape = [d for a, d in enumerate(x.shape) if a not in axes]
+        shape = _axes.empty_reduction_shape(x.shape, axes, keepdims, initial, axis, op)
         return jnp.full(shape, cast(weak(initial), dtype), dtype=dtype)
     out = fn(x, axis=_axis(axis), keepdims=keepdims)
     if initial is not None:
@@ -862,21 +836,7 @@ def _creation_dtype(dtype):
 
 
 def _shape(shape, op):
-    if isinstance(shape, (int, np.integer)):
-        shape = (int(shape),)
-    try:
-        shape = tuple(int(d) for d in shape)
-    except TypeError as err:
-        raise OpInputError(
-            f"ops.{op}: shape must be an int or a sequence of ints.",
-            expected="e.g. (2, 3)",
-            received=repr(shape),
-        ) from err
-    if builtins.any(d < 0 for d in shape):
-        raise OpInputError(
-            f"ops.{op}: negative dimension in shape.", expected="dims >= 0", received=repr(shape)
-        )
-    return shape
+    return _axes.shape_tuple(shape, op)
 
 
 def zeros(shape, dtype=None):
@@ -1045,20 +1005,7 @@ def reshape(x, newshape):
         if isinstance(newshape, (int, np.integer))
         else tuple(int(d) if d is not None else -1 for d in newshape)
     )
-    known = int(np.prod([d for d in shape if d != -1], dtype=np.int64))
-    unknown = shape.count(-1)
-    ok = unknown <= 1 and (
-        (unknown == 0 and known == x.size)
-        or (unknown == 1 and ((known != 0 and x.size % known == 0) or (known == 0 and x.size == 0)))
-    )
-    if not ok:
-        raise OpInputError(
-            "ops.reshape: the new shape does not fit the number of elements.",
-            expected=f"a shape with {x.size} elements (at most one -1)",
-            received=f"tensor of shape {tuple(x.shape)} and newshape={newshape!r}",
-        )
-    if unknown and known == 0:
-        shape = tuple(0 if d == -1 else d for d in shape)
+    shape = _axes.reshape_target(x.size, shape, newshape, x.shape)
     return jnp.reshape(x, shape)
 
 
@@ -1069,13 +1016,7 @@ def ravel(x):
 def transpose(x, axes=None):
     x = _arr(x)
     if axes is not None:
-        axes = tuple(axes)
-        if sorted(a % builtins.max(x.ndim, 1) for a in axes) != list(builtins.range(x.ndim)):
-            raise OpInputError(
-                "ops.transpose: axes must be a permutation of the dimensions.",
-                expected=f"a permutation of {list(builtins.range(x.ndim))}",
-                received=f"axes={axes!r}",
-            )
+        axes = _axes.check_permutation(axes, x.ndim)
     return jnp.transpose(x, axes)
 
 
@@ -1092,27 +1033,12 @@ def moveaxis(x, source, destination):
 
 def expand_dims(x, axis):
     x = _arr(x)
-    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
-    out_ndim = x.ndim + len(axes)
-    norm = sorted(_norm_axes(axes, out_ndim, "expand_dims"))
-    shape = list(x.shape)
-    for a in norm:
-        shape.insert(a, 1)
-    return jnp.reshape(x, tuple(shape))
+    return jnp.reshape(x, _axes.expand_dims_shape(x.shape, axis))
 
 
 def squeeze(x, axis=None):
     x = _arr(x)
-    if axis is None:
-        return jnp.reshape(x, tuple(d for d in x.shape if d != 1))
-    axes = _norm_axes(axis, x.ndim, "squeeze")
-    if [a for a in axes if x.shape[a] != 1]:
-        raise OpInputError(
-            "ops.squeeze: can only remove axes of size 1.",
-            expected="x.shape[axis] == 1",
-            received=f"shape {tuple(x.shape)}, axis={axis!r}",
-        )
-    return jnp.reshape(x, tuple(d for a, d in enumerate(x.shape) if a not in axes))
+    return jnp.reshape(x, _axes.squeeze_shape(x.shape, axis))
 
 
 def broadcast_to(x, shape):

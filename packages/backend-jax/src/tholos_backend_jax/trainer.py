@@ -18,8 +18,11 @@ from typing import Any
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
+from tholos import tree
 from tholos_backend_jax._compiled_call import compile_call
+from tholos_backend_jax._convert import to_array
 from tholos_backend_jax.variables import GrowStateError, TracedInitializerError, recording_reads
 
 
@@ -226,6 +229,23 @@ def compile_steps(step_fn: Callable[[Any], Any], *, kind: str, jit_compile: bool
     return run_eagerly
 
 
+def _leaf_to_device(leaf: Any) -> Any:
+    if leaf is None or isinstance(leaf, (np.ndarray, jax.Array)):
+        return leaf
+    kind = getattr(getattr(leaf, "dtype", None), "kind", None)
+    if hasattr(leaf, "shape") and kind not in (None, "O", "U", "S", "V"):
+        return to_array(leaf)  # torch / TensorFlow / DLPack arrays
+    return leaf
+
+
+def to_device(batch: Any) -> Any:
+    """The optional ``to_device`` hook: NumPy leaves stay NumPy arrays, because ``jax.jit``
+    moves them to the default device itself (honouring ``tholos.device`` scopes, which set
+    ``jax.default_device``) for a fraction of what ``jnp.asarray`` costs per leaf; other
+    arrays (torch, TensorFlow, DLPack) become JAX arrays."""
+    return tree.map_structure(_leaf_to_device, batch)
+
+
 def supports_jit() -> bool:
     return True
 
@@ -237,4 +257,5 @@ __all__ = [
     "compile_steps",
     "compute_gradients",
     "supports_jit",
+    "to_device",
 ]

@@ -15,7 +15,6 @@ from autograd.tracer import getval
 
 from tholos.backend.common import conv_args, image_args
 from tholos.backend.dtypes import FLOAT_TYPES, floatx
-from tholos.errors import OpInputError
 from tholos_backend_numpy._convert import cast, dtype_name, to_array
 from tholos_backend_numpy._windows import (
     im2col,
@@ -24,8 +23,6 @@ from tholos_backend_numpy._windows import (
     plan,
     select,
 )
-
-_FILL_MODES = image_args.FILL_MODES
 
 
 def _float(x):
@@ -169,18 +166,7 @@ def _sample(values, coords, order, fill_mode, fill_value, op, exact_axes=()):
 
     Axes in ``exact_axes`` hold integral, in-range coordinates (read directly).
     """
-    if order not in (0, 1):
-        raise OpInputError(
-            f"ops.{op}: only interpolation orders 0 (nearest) and 1 (linear) are supported.",
-            expected="order 0 or 1",
-            received=repr(order),
-        )
-    if fill_mode not in _FILL_MODES:
-        raise OpInputError(
-            f"ops.{op}: unsupported `fill_mode`.",
-            expected=f"one of {_FILL_MODES}",
-            received=repr(fill_mode),
-        )
+    image_args.sample_args(order, fill_mode, op)
     dtype = getval(values).dtype
     taps = []
     for axis, c in enumerate(coords):
@@ -219,12 +205,7 @@ def map_coordinates(inputs, coordinates, order, fill_mode="constant", fill_value
     if order == 1:
         x = _float(x)
     coords = [np.asarray(getval(to_array(c)), dtype=np.float64) for c in coordinates]
-    if len(coords) != x.ndim or len({c.shape for c in coords}) > 1:
-        raise OpInputError(
-            f"ops.{op}: `coordinates` needs one array per input dimension, all of one shape.",
-            expected=f"{x.ndim} arrays of equal shape",
-            received=f"{len(coords)} arrays of shapes {[c.shape for c in coords]}",
-        )
+    image_args.check_coordinates(x.ndim, [c.shape for c in coords], op)
     return _sample(x, coords, order, fill_mode, fill_value, op)
 
 
@@ -237,23 +218,13 @@ def affine_transform(
     data_format=None,
 ):
     op = "affine_transform"
-    if interpolation not in ("nearest", "bilinear"):
-        raise OpInputError(
-            f"ops.{op}: unsupported `interpolation`.",
-            expected="'nearest' or 'bilinear'",
-            received=repr(interpolation),
-        )
+    order = image_args.affine_order(interpolation, op)
     x, restore = _images(images, data_format, op)
     x = _float(x)
     t = np.asarray(getval(to_array(transform)), dtype=np.float64)
     if t.ndim == 1:
         t = t[None]
-    if t.ndim != 2 or t.shape[1] != 8 or t.shape[0] not in (1, x.shape[0]):
-        raise OpInputError(
-            f"ops.{op}: `transform` must be (8,) or (batch, 8).",
-            expected=f"(8,) or ({x.shape[0]}, 8)",
-            received=f"shape {t.shape}",
-        )
+    image_args.check_transform(t.shape, x.shape[0], op)
     t = np.broadcast_to(t, (x.shape[0], 8))
     batch, height, width, channels = x.shape
     ys, xs = np.meshgrid(np.arange(height), np.arange(width), indexing="ij")
@@ -268,7 +239,6 @@ def affine_transform(
         np.broadcast_to(src_x[..., None], shape),
         np.broadcast_to(np.arange(channels), shape).astype(np.float64),
     ]
-    order = 0 if interpolation == "nearest" else 1
     y = _sample(x, coords, order, fill_mode, fill_value, op, exact_axes=(0, 3))
     return restore(y)
 

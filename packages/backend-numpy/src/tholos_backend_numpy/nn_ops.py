@@ -14,7 +14,8 @@ import numpy as np
 from autograd.extend import defvjp, primitive
 from autograd.tracer import getval
 
-from tholos.backend.common import conv_args
+from tholos.backend.common import axes as axes_args
+from tholos.backend.common import conv_args, nn_args
 from tholos.backend.dtypes import (
     COMPLEX_TYPES,
     FLOAT_TYPES,
@@ -91,21 +92,7 @@ def _from_last(x, data_format):
     return x
 
 
-def _axis(axis, ndim, op):
-    if axis is None:
-        return None
-    axes = axis if isinstance(axis, (tuple, list)) else (axis,)
-    out = []
-    for a in axes:
-        a = int(a)
-        if not -ndim <= a < max(ndim, 1):
-            raise OpInputError(
-                f"ops.{op}: axis out of range.",
-                expected=f"an axis in [-{ndim}, {ndim})",
-                received=repr(axis),
-            )
-        out.append(a % ndim if ndim else 0)
-    return tuple(out) if isinstance(axis, (tuple, list)) else out[0]
+_axis = axes_args.normalize_axis
 
 
 def _stop(x):
@@ -522,23 +509,13 @@ def multi_hot(inputs, num_classes=None, axis=-1, dtype=None, sparse=False, **kwa
 
 
 def _check_same_shape(a, b, op, names=("target", "output")):
-    if tuple(a.shape) != tuple(b.shape):
-        raise OpInputError(
-            f"ops.{op}: `{names[0]}` and `{names[1]}` must have the same shape.",
-            expected=f"{names[0]}.shape == {names[1]}.shape",
-            received=f"{tuple(a.shape)} and {tuple(b.shape)}",
-        )
+    nn_args.check_same_shape(a.shape, b.shape, op, names)
 
 
 def categorical_crossentropy(target, output, from_logits=False, axis=-1):
     target, output = _floats(target, output)
     _check_same_shape(target, output, "categorical_crossentropy")
-    if output.ndim < 1:
-        raise OpInputError(
-            "ops.categorical_crossentropy: `output` must have at least one dimension.",
-            expected="rank >= 1",
-            received="a scalar",
-        )
+    nn_args.check_class_axis(output.ndim, "categorical_crossentropy")
     axis = _axis(axis, output.ndim, "categorical_crossentropy")
     if from_logits:
         log_prob = log_softmax(output, axis=axis)
@@ -552,16 +529,11 @@ def categorical_crossentropy(target, output, from_logits=False, axis=-1):
 def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
     output = _float(output)
     target = np.asarray(getval(to_array(target)))
-    if target.ndim == output.ndim and target.ndim and target.shape[-1] == 1:
+    squeeze, axis = nn_args.sparse_targets(
+        target.shape, output.shape, axis, "sparse_categorical_crossentropy"
+    )
+    if squeeze:
         target = target[..., 0]
-    if output.ndim < 1 or target.ndim != output.ndim - 1:
-        raise OpInputError(
-            "ops.sparse_categorical_crossentropy: `target` must have the shape of `output` "
-            "without its class axis.",
-            expected=f"target rank {output.ndim - 1}",
-            received=f"target shape {tuple(target.shape)}, output shape {tuple(output.shape)}",
-        )
-    axis = _axis(axis, output.ndim, "sparse_categorical_crossentropy")
     if from_logits:
         log_prob = log_softmax(output, axis=axis)
     else:
@@ -569,13 +541,6 @@ def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
         output = output / anp.sum(output, axis=axis, keepdims=True)
         log_prob = anp.log(anp.clip(output, eps, 1.0 - eps))
     hot = one_hot(target.astype("int64"), output.shape[axis], axis=axis, dtype="bool")
-    expected = tuple(np.moveaxis(np.empty(output.shape, bool), axis, -1).shape[:-1])
-    if tuple(target.shape) != expected:
-        raise OpInputError(
-            "ops.sparse_categorical_crossentropy: `target` and `output` shapes do not match.",
-            expected=f"target shape {expected}",
-            received=f"{tuple(target.shape)}",
-        )
     return -anp.sum(select(hot, log_prob, 0), axis=axis)
 
 
@@ -619,19 +584,10 @@ def batch_normalization(x, mean, variance, axis, offset=None, scale=None, epsilo
     offset = next(rest) if offset is not None else None
     scale = next(rest) if scale is not None else None
     axis = _axis(axis, x.ndim, "batch_normalization")
-    shape = [1] * x.ndim
-    shape[axis] = x.shape[axis]
 
     def along(v, name):
-        if v.ndim == 1 and v.shape[0] == x.shape[axis]:
-            return anp.reshape(v, shape)
-        if v.ndim == 0 or v.ndim == x.ndim:
-            return v
-        raise OpInputError(
-            f"ops.batch_normalization: `{name}` must be a vector of length x.shape[axis].",
-            expected=f"shape ({x.shape[axis]},)",
-            received=f"shape {tuple(v.shape)}",
-        )
+        shape = nn_args.along_axis(v.shape, x.shape, axis, name)
+        return v if shape is None else anp.reshape(v, shape)
 
     inv = 1 / anp.sqrt(along(variance, "variance") + _const(epsilon, x))
     if scale is not None:

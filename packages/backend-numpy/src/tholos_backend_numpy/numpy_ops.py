@@ -17,6 +17,7 @@ import numpy as np
 from autograd.extend import defvjp, primitive
 from autograd.tracer import getval
 
+from tholos.backend.common import axes as _axes
 from tholos.backend.dtypes import (
     COMPLEX_TYPES,
     FLOAT_TYPES,
@@ -78,26 +79,7 @@ def _axis(axis):
     return axis
 
 
-def _norm_axes(axis, ndim: int, op: str) -> tuple[int, ...]:
-    """``axis`` (None, int or sequence) as a sorted tuple of non-negative axes."""
-    if axis is None:
-        return tuple(builtins.range(ndim))
-    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
-    out = []
-    for a in axes:
-        a = int(a)
-        if not -ndim <= a < builtins.max(ndim, 1) or (ndim == 0 and a not in (0, -1)):
-            raise OpInputError(
-                f"ops.{op}: axis {a} is out of bounds.",
-                expected=f"an axis in [{-ndim}, {ndim})",
-                received=f"axis={axis!r} for a tensor of rank {ndim}",
-            )
-        out.append(a % builtins.max(ndim, 1))
-    if len(set(out)) != len(out):
-        raise OpInputError(
-            f"ops.{op}: repeated axis.", expected="distinct axes", received=f"axis={axis!r}"
-        )
-    return tuple(sorted(out))
+_norm_axes = _axes.normalize_axes
 
 
 def _reduced_size(shape, axes) -> int:
@@ -813,16 +795,7 @@ def _extremum(x, axis, keepdims, initial, op, fn, combine):
     dtype = dtype_name(x)
     axes = _norm_axes(axis, x.ndim, op)
     if (_reduced_size(x.shape, axes) == 0 and x.ndim > 0) or (x.size == 0 and axis is None):
-        if initial is None:
-            raise OpInputError(
-                f"ops.{op}: cannot reduce an empty tensor.",
-                expected="a non-empty tensor along the reduced axes, or `initial`",
-                received=f"shape {x.shape} with axis={axis!r}",
-                hint="Pass `initial=` to give empty reductions a value.",
-            )
-        shape = [1 if a in axes else d for a, d in enumerate(x.shape)]
-        if not keepdims:
-            shape = [d for a, d in enumerate(x.shape) if a not in axes]
+        shape = _axes.empty_reduction_shape(x.shape, axes, keepdims, initial, axis, op)
         return np.full(shape, initial, dtype=dtype)
     out = fn(x, axis=_axis(axis), keepdims=keepdims)
     if initial is not None:
@@ -1335,21 +1308,7 @@ def _creation_dtype(dtype):
 
 
 def _shape(shape, op):
-    if isinstance(shape, (int, np.integer)):
-        shape = (int(shape),)
-    try:
-        shape = tuple(int(getval(d)) for d in shape)
-    except TypeError as err:
-        raise OpInputError(
-            f"ops.{op}: shape must be an int or a sequence of ints.",
-            expected="e.g. (2, 3)",
-            received=repr(shape),
-        ) from err
-    if builtins.any(d < 0 for d in shape):
-        raise OpInputError(
-            f"ops.{op}: negative dimension in shape.", expected="dims >= 0", received=repr(shape)
-        )
-    return shape
+    return _axes.shape_tuple(shape, op, lambda d: int(getval(d)))
 
 
 def zeros(shape, dtype=None):
@@ -1527,18 +1486,7 @@ def reshape(x, newshape):
         if isinstance(newshape, (int, np.integer))
         else tuple(int(getval(d)) if d is not None else -1 for d in newshape)
     )
-    known = int(np.prod([d for d in shape if d != -1], dtype=np.int64))
-    unknown = shape.count(-1)
-    ok = unknown <= 1 and (
-        (unknown == 0 and known == x.size)
-        or (unknown == 1 and ((known != 0 and x.size % known == 0) or (known == 0 and x.size == 0)))
-    )
-    if not ok:
-        raise OpInputError(
-            "ops.reshape: the new shape does not fit the number of elements.",
-            expected=f"a shape with {x.size} elements (at most one -1)",
-            received=f"tensor of shape {x.shape} and newshape={newshape!r}",
-        )
+    _axes.reshape_target(x.size, shape, newshape, x.shape)  # checks; NumPy resolves the -1
     return anp.reshape(x, shape)
 
 
@@ -1549,13 +1497,7 @@ def ravel(x):
 def transpose(x, axes=None):
     x = _arr(x)
     if axes is not None:
-        axes = tuple(axes)
-        if sorted(a % builtins.max(x.ndim, 1) for a in axes) != list(builtins.range(x.ndim)):
-            raise OpInputError(
-                "ops.transpose: axes must be a permutation of the dimensions.",
-                expected=f"a permutation of {list(builtins.range(x.ndim))}",
-                received=f"axes={axes!r}",
-            )
+        axes = _axes.check_permutation(axes, x.ndim)
     return anp.transpose(x, axes)
 
 
@@ -1572,28 +1514,12 @@ def moveaxis(x, source, destination):
 
 def expand_dims(x, axis):
     x = _arr(x)
-    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
-    out_ndim = x.ndim + len(axes)
-    norm = sorted(_norm_axes(axes, out_ndim, "expand_dims"))
-    shape = list(x.shape)
-    for a in norm:
-        shape.insert(a, 1)
-    return anp.reshape(x, tuple(shape))
+    return anp.reshape(x, _axes.expand_dims_shape(x.shape, axis))
 
 
 def squeeze(x, axis=None):
     x = _arr(x)
-    if axis is None:
-        return anp.reshape(x, tuple(d for d in x.shape if d != 1))
-    axes = _norm_axes(axis, x.ndim, "squeeze")
-    bad = [a for a in axes if x.shape[a] != 1]
-    if bad:
-        raise OpInputError(
-            "ops.squeeze: can only remove axes of size 1.",
-            expected="x.shape[axis] == 1",
-            received=f"shape {x.shape}, axis={axis!r}",
-        )
-    return anp.reshape(x, tuple(d for a, d in enumerate(x.shape) if a not in axes))
+    return anp.reshape(x, _axes.squeeze_shape(x.shape, axis))
 
 
 def broadcast_to(x, shape):

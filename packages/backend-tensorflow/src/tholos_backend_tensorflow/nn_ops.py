@@ -12,6 +12,8 @@ import math
 import numpy as np
 import tensorflow as tf
 
+from tholos.backend.common import axes as axes_args
+from tholos.backend.common import conv_args, nn_args
 from tholos.backend.dtypes import COMPLEX_TYPES, FLOAT_TYPES, floatx, result_type, standardize_dtype
 from tholos.errors import OpInputError, UnsupportedOpError
 from tholos_backend_tensorflow import _convert as C
@@ -48,16 +50,7 @@ def _config(name, default):
     return fn() if fn is not None else default
 
 
-def _data_format(data_format, op):
-    if data_format is None:
-        data_format = _config("image_data_format", "channels_last")
-    if data_format not in ("channels_last", "channels_first"):
-        raise OpInputError(
-            f"ops.{op}: invalid `data_format`.",
-            expected='"channels_last" or "channels_first"',
-            received=repr(data_format),
-        )
-    return data_format
+_data_format = conv_args.data_format
 
 
 def _to_last(x, data_format):
@@ -74,21 +67,7 @@ def _from_last(x, data_format):
     return x
 
 
-def _axis(axis, ndim, op):
-    if axis is None:
-        return None
-    axes = axis if isinstance(axis, (tuple, list)) else (axis,)
-    out = []
-    for a in axes:
-        a = int(a)
-        if not -ndim <= a < max(ndim, 1):
-            raise OpInputError(
-                f"ops.{op}: axis out of range.",
-                expected=f"an axis in [-{ndim}, {ndim})",
-                received=repr(axis),
-            )
-        out.append(a % ndim if ndim else 0)
-    return tuple(out) if isinstance(axis, (tuple, list)) else out[0]
+_axis = axes_args.normalize_axis
 
 
 # ----------------------------------------------------------------------------- activations
@@ -283,51 +262,13 @@ def sparsemax(x, axis=-1):
 # ----------------------------------------------------------------------------- conv / pool
 
 
-def _normalize_tuple(value, n, name, op):
-    if isinstance(value, (int, np.integer)):
-        result = (int(value),) * n
-    else:
-        try:
-            result = tuple(int(v) for v in value)
-        except TypeError:
-            result = ()
-        if len(result) == 1 and n > 1:
-            result = result * n
-    if len(result) != n or any(v < 1 for v in result):
-        raise OpInputError(
-            f"ops.{op}: invalid `{name}`.",
-            expected=f"a positive int or a tuple of {n} positive ints",
-            received=repr(value),
-        )
-    return result
-
-
-def _normalize_padding(padding, op):
-    name = padding.lower() if isinstance(padding, str) else padding
-    if name not in ("valid", "same"):
-        raise OpInputError(
-            f"ops.{op}: invalid `padding`.",
-            expected='"valid" or "same"',
-            received=repr(padding),
-        )
-    return name
+_normalize_tuple = conv_args.normalize_tuple
+_normalize_padding = conv_args.normalize_padding
 
 
 def _conv_inputs(inputs, kernel, op):
     x, k = _floats(inputs, kernel)
-    nd = x.shape.rank
-    if nd < 3 or nd > 5:
-        raise OpInputError(
-            f"ops.{op}: `inputs` must have rank 3, 4 or 5 (batch, spatial..., channels).",
-            expected="rank 3 (1D), 4 (2D) or 5 (3D)",
-            received=f"shape {static_shape(x)}",
-        )
-    if k.shape.rank != nd:
-        raise OpInputError(
-            f"ops.{op}: `kernel` rank must equal `inputs` rank.",
-            expected=f"kernel of rank {nd}: (*kernel_spatial, in_channels, out_channels)",
-            received=f"inputs shape {static_shape(x)}, kernel shape {static_shape(k)}",
-        )
+    conv_args.check_kernel_rank(static_shape(x), static_shape(k), op)
     return x, k
 
 
@@ -374,20 +315,11 @@ def _tf_conv(x, k, strides, padding, dilation):
 def _conv_last(x, k, strides, padding, dilation, op):
     nd = x.shape.rank - 2
     kshape = static_shape(k)[:nd]
-    cin, cout = k.shape[-2], k.shape[-1]
-    channels = x.shape[-1]
-    if cin == 0 or channels % cin or cout % (channels // cin):
-        raise OpInputError(
-            f"ops.{op}: input channels do not match the kernel.",
-            expected="inputs channels == kernel.shape[-2] (or a multiple of it dividing "
-            "kernel.shape[-1], for grouped convolution)",
-            received=f"inputs channels {channels}, kernel shape {static_shape(k)}",
-        )
+    groups = conv_args.conv_groups(x.shape[-1], static_shape(k), op)
     _check_valid_size(x, kshape, dilation, padding, op)
     if any(s > 1 for s in strides) and any(d > 1 for d in dilation):
         k = _dilate_kernel(k, dilation)
         dilation = (1,) * nd
-    groups = channels // cin
     pad = padding.upper()
     half = x.dtype in (tf.float16, tf.bfloat16)
     if half:
@@ -422,12 +354,7 @@ def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format=None,
     data_format = _data_format(data_format, "depthwise_conv")
     nd = x.shape.rank - 2
     x = _to_last(x, data_format)
-    if k.shape[-2] != x.shape[-1]:
-        raise OpInputError(
-            "ops.depthwise_conv: kernel.shape[-2] must equal the input channels.",
-            expected=f"kernel (*kernel_spatial, {x.shape[-1]}, channel_multiplier)",
-            received=f"kernel shape {static_shape(k)}",
-        )
+    conv_args.check_depthwise_channels(x.shape[-1], static_shape(k), "depthwise_conv")
     strides = _normalize_tuple(strides, nd, "strides", "depthwise_conv")
     dilation = _normalize_tuple(dilation_rate, nd, "dilation_rate", "depthwise_conv")
     padding = _normalize_padding(padding, "depthwise_conv")
@@ -475,16 +402,6 @@ def separable_conv(
     return conv(depthwise, pointwise_kernel, 1, "valid", data_format, 1)
 
 
-def _transpose_length(size, k, s, d, padding, output_padding):
-    keff = (k - 1) * d + 1
-    if output_padding is None:
-        if padding == "valid":
-            return size * s + max(keff - s, 0)
-        return size * s
-    pad = keff // 2 if padding == "same" else 0
-    return (size - 1) * s + keff - 2 * pad + output_padding
-
-
 def conv_transpose(
     inputs,
     kernel,
@@ -501,28 +418,11 @@ def conv_transpose(
     strides = _normalize_tuple(strides, nd, "strides", op)
     dilation = _normalize_tuple(dilation_rate, nd, "dilation_rate", op)
     padding = _normalize_padding(padding, op)
-    if output_padding is not None:
-        if isinstance(output_padding, (int, np.integer)):
-            output_padding = (int(output_padding),) * nd
-        output_padding = tuple(int(v) for v in output_padding)
-        if len(output_padding) != nd or any(
-            p < 0 or p >= s for p, s in zip(output_padding, strides)
-        ):
-            raise OpInputError(
-                f"ops.{op}: invalid `output_padding`.",
-                expected=f"None, or {nd} non-negative ints each lower than the stride {strides}",
-                received=repr(output_padding),
-            )
+    output_padding = conv_args.normalize_output_padding(output_padding, strides, op)
     x = _to_last(x, data_format)
     kshape = static_shape(k)[:nd]
-    cout, cin = k.shape[-2], k.shape[-1]
-    if x.shape[-1] != cin:
-        raise OpInputError(
-            f"ops.{op}: input channels do not match the kernel.",
-            expected="inputs channels == kernel.shape[-1] (kernel is "
-            "(*kernel_spatial, out_channels, in_channels))",
-            received=f"inputs channels {x.shape[-1]}, kernel shape {static_shape(k)}",
-        )
+    cout = k.shape[-2]
+    conv_args.check_transpose_channels(x.shape[-1], static_shape(k), op)
     if any(d > 1 for d in dilation):
         k = _dilate_kernel(k, dilation)
         kshape = static_shape(k)[:nd]
@@ -532,7 +432,7 @@ def conv_transpose(
     for i, size in enumerate(spatial):
         s, kk = strides[i], kshape[i]
         op_i = None if output_padding is None else output_padding[i]
-        length = _transpose_length(size, kk, s, 1, padding, op_i)
+        length = conv_args.transpose_length(size, kk, s, 1, padding, op_i)
         total = max((size - 1) * s + kk - length, 0) if padding == "same" else 0
         before = total // 2
         extent = (size - 1) * s + kk
@@ -557,13 +457,8 @@ def conv_transpose(
 
 def _pool(inputs, pool_size, strides, padding, data_format, op):
     x = convert(inputs)
+    conv_args.check_rank(static_shape(x), op)
     nd = x.shape.rank
-    if nd < 3 or nd > 5:
-        raise OpInputError(
-            f"ops.{op}: `inputs` must have rank 3, 4 or 5 (batch, spatial..., channels).",
-            expected="rank 3 (1D), 4 (2D) or 5 (3D)",
-            received=f"shape {static_shape(x)}",
-        )
     data_format = _data_format(data_format, op)
     n = nd - 2
     pool = _normalize_tuple(pool_size, n, "pool_size", op)
@@ -710,26 +605,13 @@ def multi_hot(inputs, num_classes=None, axis=-1, dtype=None, sparse=False, **kwa
 
 
 def _check_same_shape(a, b, op, names=("target", "output")):
-    sa, sb = static_shape(a), static_shape(b)
-    if None in sa or None in sb:
-        return
-    if sa != sb:
-        raise OpInputError(
-            f"ops.{op}: `{names[0]}` and `{names[1]}` must have the same shape.",
-            expected=f"{names[0]}.shape == {names[1]}.shape",
-            received=f"{sa} and {sb}",
-        )
+    nn_args.check_same_shape(static_shape(a), static_shape(b), op, names)
 
 
 def categorical_crossentropy(target, output, from_logits=False, axis=-1):
     target, output = _floats(target, output)
     _check_same_shape(target, output, "categorical_crossentropy")
-    if output.shape.rank < 1:
-        raise OpInputError(
-            "ops.categorical_crossentropy: `output` must have at least one dimension.",
-            expected="rank >= 1",
-            received="a scalar",
-        )
+    nn_args.check_class_axis(output.shape.rank, "categorical_crossentropy")
     axis = _axis(axis, output.shape.rank, "categorical_crossentropy")
     if from_logits:
         log_prob = log_softmax(output, axis=axis)
@@ -743,25 +625,11 @@ def categorical_crossentropy(target, output, from_logits=False, axis=-1):
 def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
     output = _float(output)
     target = convert(target)
-    rank = output.shape.rank
-    if target.shape.rank == rank and rank and target.shape[-1] == 1:
+    squeeze, axis = nn_args.sparse_targets(
+        static_shape(target), static_shape(output), axis, "sparse_categorical_crossentropy"
+    )
+    if squeeze:
         target = tf.squeeze(target, -1)
-    if rank < 1 or target.shape.rank != rank - 1:
-        raise OpInputError(
-            "ops.sparse_categorical_crossentropy: `target` must have the shape of `output` "
-            "without its class axis.",
-            expected=f"target rank {rank - 1}",
-            received=f"target shape {static_shape(target)}, output shape {static_shape(output)}",
-        )
-    axis = _axis(axis, rank, "sparse_categorical_crossentropy")
-    expected = tuple(d for i, d in enumerate(static_shape(output)) if i != axis)
-    got = static_shape(target)
-    if None not in expected and None not in got and got != expected:
-        raise OpInputError(
-            "ops.sparse_categorical_crossentropy: `target` and `output` shapes do not match.",
-            expected=f"target shape {expected}",
-            received=f"{got}",
-        )
     if from_logits:
         log_prob = log_softmax(output, axis=axis)
     else:
@@ -819,19 +687,10 @@ def batch_normalization(x, mean, variance, axis, offset=None, scale=None, epsilo
     scale = next(rest) if scale is not None else None
     nd = x.shape.rank
     axis = _axis(axis, nd, "batch_normalization")
-    shape = [1] * nd
-    shape[axis] = x.shape[axis]
 
     def along(v, name):
-        if v.shape.rank == 1 and v.shape[0] == x.shape[axis]:
-            return tf.reshape(v, shape) if axis != nd - 1 else v
-        if v.shape.rank == 0 or v.shape.rank == nd:
-            return v
-        raise OpInputError(
-            f"ops.batch_normalization: `{name}` must be a vector of length x.shape[axis].",
-            expected=f"shape ({x.shape[axis]},)",
-            received=f"shape {static_shape(v)}",
-        )
+        shape = nn_args.along_axis(static_shape(v), static_shape(x), axis, name)
+        return tf.reshape(v, shape) if shape is not None and axis != nd - 1 else v
 
     inv = tf.math.rsqrt(along(variance, "variance") + _k(epsilon, x))
     if scale is not None:

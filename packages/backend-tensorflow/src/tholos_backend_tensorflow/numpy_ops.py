@@ -14,6 +14,7 @@ import math as _math
 import numpy as np
 import tensorflow as tf
 
+from tholos.backend.common import axes as _axes
 from tholos.backend.dtypes import (
     COMPLEX_TYPES,
     FLOAT_TYPES,
@@ -1651,20 +1652,7 @@ def reshape(x, newshape):
         return tf.reshape(x, tf.stack([tf.cast(d, tf.int32) for d in shape]))
     n = x.shape.num_elements()
     if n is not None:
-        known = int(np.prod([d for d in shape if d != -1], dtype=np.int64))
-        unknown = shape.count(-1)
-        ok = unknown <= 1 and (
-            (unknown == 0 and known == n)
-            or (unknown == 1 and ((known != 0 and n % known == 0) or (known == 0 and n == 0)))
-        )
-        if not ok:
-            raise OpInputError(
-                "ops.reshape: the new shape does not fit the number of elements.",
-                expected=f"a shape with {n} elements (at most one -1)",
-                received=f"tensor of shape {static_shape(x)} and newshape={newshape!r}",
-            )
-        if unknown and known == 0:
-            shape = tuple(0 if d == -1 else d for d in shape)
+        shape = _axes.reshape_target(n, shape, newshape, static_shape(x))
     return tf.reshape(x, shape)
 
 

@@ -17,7 +17,7 @@ import math
 import torch
 import torch.nn.functional as F
 
-from tholos.backend.common import conv_args
+from tholos.backend.common import conv_args, nn_args
 from tholos.errors import OpInputError
 from tholos_backend_torch import _convert, _kernel_cache
 from tholos_backend_torch._convert import (
@@ -485,23 +485,13 @@ def multi_hot(inputs, num_classes=None, axis=-1, dtype=None, sparse=False, **kwa
 
 
 def _same_shape(a, b, op, names=("target", "output")):
-    if tuple(a.shape) != tuple(b.shape):
-        raise OpInputError(
-            f"ops.{op}: `{names[0]}` and `{names[1]}` must have the same shape.",
-            expected=f"{names[0]}.shape == {names[1]}.shape",
-            received=f"{tuple(a.shape)} and {tuple(b.shape)}",
-        )
+    nn_args.check_same_shape(a.shape, b.shape, op, names)
 
 
 def categorical_crossentropy(target, output, from_logits=False, axis=-1):
     target, output = _floats(target, output)
     _same_shape(target, output, "categorical_crossentropy")
-    if output.ndim < 1:
-        raise OpInputError(
-            "ops.categorical_crossentropy: `output` must have at least one dimension.",
-            expected="rank >= 1",
-            received="a scalar",
-        )
+    nn_args.check_class_axis(output.ndim, "categorical_crossentropy")
     axis = _axis(axis, output.ndim, "categorical_crossentropy")
     if from_logits:
         log_prob = torch.log_softmax(output, dim=axis)
@@ -584,19 +574,10 @@ def batch_normalization(x, mean, variance, axis, offset=None, scale=None, epsilo
     offset = next(rest) if offset is not None else None
     scale = next(rest) if scale is not None else None
     axis = _axis(axis, x.ndim, "batch_normalization")
-    shape = [1] * x.ndim
-    shape[axis] = x.shape[axis]
 
     def along(v, name):
-        if v.ndim == 1 and v.shape[0] == x.shape[axis]:
-            return v.reshape(shape)
-        if v.ndim == 0 or v.ndim == x.ndim:
-            return v
-        raise OpInputError(
-            f"ops.batch_normalization: `{name}` must be a vector of length x.shape[axis].",
-            expected=f"shape ({x.shape[axis]},)",
-            received=f"shape {tuple(v.shape)}",
-        )
+        shape = nn_args.along_axis(tuple(v.shape), tuple(x.shape), axis, name)
+        return v if shape is None else v.reshape(shape)
 
     inv = torch.rsqrt(along(variance, "variance") + epsilon)
     if scale is not None:

@@ -13,6 +13,7 @@ import math as _math
 import numpy as np
 import torch
 
+from tholos.backend.common import axes as _axes
 from tholos.backend.dtypes import result_type
 from tholos.errors import DtypeError, OpInputError
 from tholos_backend_torch import _convert
@@ -663,16 +664,7 @@ def _extremum(x, axis, keepdims, initial, opname, fn, combine):
     red = axes if axes is not None else tuple(range(x.ndim))
     empty = x.numel() == 0 and (axes is None or builtins.any(x.shape[a] == 0 for a in red))
     if empty:
-        if initial is None:
-            raise OpInputError(
-                f"ops.{opname}: cannot reduce an empty tensor.",
-                expected="a non-empty tensor along the reduced axes, or `initial`",
-                received=f"shape {tuple(x.shape)} with axis={axis!r}",
-                hint="Pass `initial=` to give empty reductions a value.",
-            )
-        shape = [1 if a in red else d for a, d in enumerate(x.shape)]
-        if not keepdims:
-            shape = [d for a, d in enumerate(x.shape) if a not in red]
+        shape = _axes.empty_reduction_shape(tuple(x.shape), red, keepdims, initial, axis, opname)
         return to_tensor(initial, dt).to(x.device).expand(shape).clone()
     xw = wide(x)
     if x.ndim == 0 or axes == ():
@@ -1041,23 +1033,7 @@ def _cdt(dtype):
 
 
 def _shape(shape, opname):
-    if isinstance(shape, (int, np.integer)):
-        shape = (int(shape),)
-    try:
-        shape = tuple(int(d) for d in shape)
-    except TypeError as err:
-        raise OpInputError(
-            f"ops.{opname}: shape must be an int or a sequence of ints.",
-            expected="e.g. (2, 3)",
-            received=repr(shape),
-        ) from err
-    if builtins.any(d < 0 for d in shape):
-        raise OpInputError(
-            f"ops.{opname}: negative dimension in shape.",
-            expected="dims >= 0",
-            received=repr(shape),
-        )
-    return shape
+    return _axes.shape_tuple(shape, opname)
 
 
 def zeros(shape, dtype=None):

@@ -69,6 +69,11 @@ class UnsupportedOpError(BackendError, NotImplementedError):
     """The active backend declared this op unsupported."""
 
 
+class CallNotCompilableError(BackendError):
+    """A model's call cannot be compiled (raised by a backend's optional ``compile_call``
+    hook at trace time; core then calls that model eagerly)."""
+
+
 class OpInputError(TholosError, ValueError):
     """An op received input it cannot compute with (wrong shape, dtype or argument)."""
 
@@ -114,20 +119,46 @@ class WeightsMismatchError(SavingError):
     """Saved weights do not fit the model (a missing weight, a wrong count or shape)."""
 
 
+class DataError(OpInputError):
+    """The data given to ``fit``/``evaluate``/``predict`` cannot be used."""
+
+
+class NotCompiledError(TholosError, ValueError):
+    """``fit``/``evaluate``/``train_on_batch`` was called before ``compile``."""
+
+
+class DownloadError(TholosError, OSError):
+    """A file could not be downloaded (offline, unreachable host, HTTP error, cut transfer)."""
+
+
+class HashMismatchError(DownloadError, ValueError):
+    """A downloaded file's hash differs from the published one; nothing was kept."""
+
+
+class UnsafeDataError(TholosError, ValueError):
+    """An object-array payload holds something other than plain data; nothing was run."""
+
+
 __all__ = [
+    "DataError",
+    "NotCompiledError",
+    "CallNotCompilableError",
     "BackendError",
     "BackendLoadError",
     "BackendNotFoundError",
     "BackendValidationError",
     "ConfigError",
     "CorruptArchiveError",
+    "DownloadError",
     "DtypeError",
+    "HashMismatchError",
     "ModelConfigError",
     "OpInputError",
     "OpTypeError",
     "SavingError",
     "TholosError",
     "UnsafeArchiveError",
+    "UnsafeDataError",
     "UnsafeDeserializationError",
     "UnsupportedOpError",
     "WeightsMismatchError",

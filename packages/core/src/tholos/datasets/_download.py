@@ -20,21 +20,13 @@ import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 
-from tholos.errors import TholosError
+from tholos.errors import DownloadError, HashMismatchError, TholosError
 
 BASE_URL_ENV = "THOLOS_DATASETS_BASE_URL"
 KERAS_DATASETS = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/"
 CIFAR_HOME = "https://www.cs.toronto.edu/~kriz/"
 TIMEOUT_S = 30.0
 _CHUNK = 1 << 16
-
-
-class DownloadError(TholosError, OSError):
-    """A file could not be downloaded (offline, unreachable host, HTTP error, cut transfer)."""
-
-
-class HashMismatchError(DownloadError, ValueError):
-    """A downloaded file's hash differs from the published one; nothing was kept."""
 
 
 @dataclass(frozen=True)

@@ -24,12 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from tholos.errors import TholosError
-
-
-class UnsafeDataError(TholosError, ValueError):
-    """An object-array payload holds something other than plain data; nothing was run."""
-
+from tholos.errors import TholosError, UnsafeDataError
 
 _RECONSTRUCT_MODULES = ("numpy.core.multiarray", "numpy._core.multiarray")
 

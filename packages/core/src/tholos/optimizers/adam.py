@@ -20,11 +20,6 @@ from tholos.saving.serialization import register_builtin
 _MODULE = "tholos.optimizers"
 
 
-def _step(optimizer: Optimizer, dtype: str) -> Any:
-    """The 1-based number of the step being taken, in ``dtype``."""
-    return ops.cast(optimizer._update_count() + 1, dtype)
-
-
 @register_builtin(_MODULE)
 class Adam(Optimizer):
     """Adam (Kingma & Ba), with the bias correction folded into the step size:
@@ -85,12 +80,8 @@ class Adam(Optimizer):
 
     def update_step(self, gradient: Any, variable: Any, learning_rate: Any) -> None:
         dtype = variable.dtype
-        lr = ops.cast(learning_rate, dtype)
-        g = ops.cast(gradient, dtype)
-        t = _step(self, dtype)
-        b1_power = ops.power(ops.cast(self.beta_1, dtype), t)
-        b2_power = ops.power(ops.cast(self.beta_2, dtype), t)
-        i = self._get_variable_index(variable)
+        lr, g, i = self._update_inputs(gradient, variable, learning_rate)
+        b1_power, b2_power = self._bias_powers(dtype, self.beta_1, self.beta_2)
         m, v = self._momentums[i], self._velocities[i]
         alpha = lr * ops.sqrt(1.0 - b2_power) / (1.0 - b1_power)
         m.assign(m.value + (g - m.value) * (1.0 - self.beta_1))
@@ -215,10 +206,8 @@ class Adamax(Optimizer):
 
     def update_step(self, gradient: Any, variable: Any, learning_rate: Any) -> None:
         dtype = variable.dtype
-        lr = ops.cast(learning_rate, dtype)
-        g = ops.cast(gradient, dtype)
-        b1_power = ops.power(ops.cast(self.beta_1, dtype), _step(self, dtype))
-        i = self._get_variable_index(variable)
+        lr, g, i = self._update_inputs(gradient, variable, learning_rate)
+        (b1_power,) = self._bias_powers(dtype, self.beta_1)
         m, u = self._m[i], self._u[i]
         m.assign(m.value + (g - m.value) * (1.0 - self.beta_1))
         u.assign(ops.maximum(self.beta_2 * u.value, ops.abs(g)))
@@ -293,16 +282,15 @@ class Nadam(Optimizer):
 
     def _backend_update_step(self, grads: list, variables: list, learning_rate: Any) -> None:
         dtype = self._u_product.dtype
-        t = _step(self, dtype)
+        t = self._step_number(dtype)
         u_t = self.beta_1 * (1.0 - 0.5 * ops.power(ops.cast(0.96, dtype), t))
         self._u_product.assign(self._u_product.value * u_t)
         super()._backend_update_step(grads, variables, learning_rate)
 
     def update_step(self, gradient: Any, variable: Any, learning_rate: Any) -> None:
         dtype = variable.dtype
-        lr = ops.cast(learning_rate, dtype)
-        g = ops.cast(gradient, dtype)
-        t = _step(self, dtype)
+        lr, g, i = self._update_inputs(gradient, variable, learning_rate)
+        t = self._step_number(dtype)
         decay = ops.cast(0.96, dtype)
         beta_1 = ops.cast(self.beta_1, dtype)
         beta_2 = ops.cast(self.beta_2, dtype)
@@ -311,7 +299,6 @@ class Nadam(Optimizer):
         u_product = ops.cast(self._u_product.value, dtype)
         u_product_next = u_product * u_next
         b2_power = ops.power(beta_2, t)
-        i = self._get_variable_index(variable)
         m, v = self._momentums[i], self._velocities[i]
         m.assign(m.value + (g - m.value) * (1.0 - beta_1))
         v.assign(v.value + (ops.square(g) - v.value) * (1.0 - beta_2))

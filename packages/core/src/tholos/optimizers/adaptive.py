@@ -76,10 +76,7 @@ class RMSprop(Optimizer):
         )
 
     def update_step(self, gradient: Any, variable: Any, learning_rate: Any) -> None:
-        dtype = variable.dtype
-        lr = ops.cast(learning_rate, dtype)
-        g = ops.cast(gradient, dtype)
-        i = self._get_variable_index(variable)
+        lr, g, i = self._update_inputs(gradient, variable, learning_rate)
         rho = self.rho
         velocity = self._velocities[i]
         velocity.assign(rho * velocity.value + (1.0 - rho) * ops.square(g))
@@ -155,10 +152,8 @@ class Adagrad(Optimizer):
         )
 
     def update_step(self, gradient: Any, variable: Any, learning_rate: Any) -> None:
-        dtype = variable.dtype
-        lr = ops.cast(learning_rate, dtype)
-        g = ops.cast(gradient, dtype)
-        acc = self._accumulators[self._get_variable_index(variable)]
+        lr, g, i = self._update_inputs(gradient, variable, learning_rate)
+        acc = self._accumulators[i]
         acc.assign(acc.value + ops.square(g))
         variable.assign(variable.value - lr * g / ops.sqrt(acc.value + self.epsilon))
 
@@ -219,10 +214,7 @@ class Adadelta(Optimizer):
         )
 
     def update_step(self, gradient: Any, variable: Any, learning_rate: Any) -> None:
-        dtype = variable.dtype
-        lr = ops.cast(learning_rate, dtype)
-        g = ops.cast(gradient, dtype)
-        i = self._get_variable_index(variable)
+        lr, g, i = self._update_inputs(gradient, variable, learning_rate)
         acc_g, acc_d = self._accumulated_grads[i], self._accumulated_delta_vars[i]
         rho = self.rho
         acc_g.assign(rho * acc_g.value + (1.0 - rho) * ops.square(g))

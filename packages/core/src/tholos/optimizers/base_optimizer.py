@@ -276,6 +276,29 @@ class Optimizer:
     def _get_variable_index(self, variable: Variable) -> int:
         return self._trainable_variables_indices[id(variable)]
 
+    def _update_inputs(
+        self, gradient: Any, variable: Variable, learning_rate: Any
+    ) -> tuple[Any, Any, int]:
+        """``(lr, g, i)`` for ``update_step``: the learning rate and gradient cast to the
+        variable's dtype, and the variable's index into the per-variable slot lists."""
+        dtype = variable.dtype
+        return (
+            ops.cast(learning_rate, dtype),
+            ops.cast(gradient, dtype),
+            self._get_variable_index(variable),
+        )
+
+    def _step_number(self, dtype: str) -> Any:
+        """The 1-based number of the update being taken (``t`` of bias corrections), in
+        ``dtype``."""
+        return ops.cast(self._update_count() + 1, dtype)
+
+    def _bias_powers(self, dtype: str, *betas: float) -> tuple[Any, ...]:
+        """``beta ** t`` for each of ``betas`` (``t`` from :meth:`_step_number`), in ``dtype``:
+        the bias-correction terms of Adam-style optimizers."""
+        t = self._step_number(dtype)
+        return tuple(ops.power(ops.cast(beta, dtype), t) for beta in betas)
+
     def build(self, variables: list[Variable]) -> None:
         """Create the optimizer state for ``variables`` (subclasses add their slots)."""
         variables = list(variables)

@@ -99,13 +99,11 @@ class Adafactor(Optimizer):
 
     def update_step(self, gradient: Any, variable: Any, learning_rate: Any) -> None:
         dtype = variable.dtype
-        lr = ops.cast(learning_rate, dtype)
-        g = ops.cast(gradient, dtype)
-        t = ops.cast(self._update_count() + 1, dtype)
+        lr, g, i = self._update_inputs(gradient, variable, learning_rate)
+        t = self._step_number(dtype)
         inv_sqrt_t = 1.0 / ops.sqrt(t)
         if self.relative_step and not callable(self._learning_rate):
             lr = ops.minimum(lr, inv_sqrt_t)
-        i = self._get_variable_index(variable)
         r, c, v = self._r[i], self._c[i], self._v[i]
         rho = ops.minimum(lr, inv_sqrt_t)
         alpha = ops.maximum(ops.cast(self.epsilon_2, dtype), _rms(variable.value)) * rho
@@ -226,10 +224,7 @@ class Ftrl(Optimizer):
         self._linears = self.add_optimizer_variables(variables, "linear")
 
     def update_step(self, gradient: Any, variable: Any, learning_rate: Any) -> None:
-        dtype = variable.dtype
-        lr = ops.cast(learning_rate, dtype)
-        g = ops.cast(gradient, dtype)
-        i = self._get_variable_index(variable)
+        lr, g, i = self._update_inputs(gradient, variable, learning_rate)
         accum, linear = self._accumulators[i], self._linears[i]
         p = self.learning_rate_power
         l1 = self.l1_regularization_strength
@@ -309,9 +304,8 @@ class Lion(Optimizer):
 
     def update_step(self, gradient: Any, variable: Any, learning_rate: Any) -> None:
         dtype = variable.dtype
-        lr = ops.cast(learning_rate, dtype)
-        g = ops.cast(gradient, dtype)
-        m = self._momentums[self._get_variable_index(variable)]
+        lr, g, i = self._update_inputs(gradient, variable, learning_rate)
+        m = self._momentums[i]
         b1 = ops.cast(self.beta_1, dtype)
         b2 = ops.cast(self.beta_2, dtype)
         variable.assign(variable.value - lr * ops.sign(m.value * b1 + g * (1.0 - b1)))
@@ -373,12 +367,8 @@ class Lamb(Optimizer):
 
     def update_step(self, gradient: Any, variable: Any, learning_rate: Any) -> None:
         dtype = variable.dtype
-        lr = ops.cast(learning_rate, dtype)
-        g = ops.cast(gradient, dtype)
-        t = ops.cast(self._update_count() + 1, dtype)
-        b1_power = ops.power(ops.cast(self.beta_1, dtype), t)
-        b2_power = ops.power(ops.cast(self.beta_2, dtype), t)
-        i = self._get_variable_index(variable)
+        lr, g, i = self._update_inputs(gradient, variable, learning_rate)
+        b1_power, b2_power = self._bias_powers(dtype, self.beta_1, self.beta_2)
         m, v = self._momentums[i], self._velocities[i]
         m.assign(m.value * self.beta_1 + g * (1.0 - self.beta_1))
         v.assign(v.value * self.beta_2 + ops.square(g) * (1.0 - self.beta_2))

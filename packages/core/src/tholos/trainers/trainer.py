@@ -20,7 +20,7 @@ import numpy as np
 
 from tholos import tree
 from tholos.callbacks.callback_list import CallbackList
-from tholos.errors import ConfigError, TholosError
+from tholos.errors import ConfigError, NotCompiledError
 from tholos.trainers.compile_utils import CompileLoss, CompileMetrics
 from tholos.trainers.data_adapters import (
     ArrayDataAdapter,
@@ -34,10 +34,6 @@ from tholos.trainers.data_adapters.data_adapter_utils import (
     standardize_structure,
 )
 from tholos.trainers.epoch_iterator import EpochIterator, to_backend
-
-
-class NotCompiledError(TholosError, ValueError):
-    """``fit``/``evaluate``/``train_on_batch`` was called before ``compile``."""
 
 
 def _hooks() -> Any:

@@ -140,14 +140,66 @@ def aspect_box(height: int, width: int, target_h: int, target_w: int, mode: str)
     return (h - height) // 2, (w - width) // 2, h, w
 
 
+def sample_args(order: int, fill_mode: str, op: str) -> None:
+    """``order`` and ``fill_mode`` of ``map_coordinates`` and ``affine_transform``."""
+    if order not in (0, 1):
+        raise OpInputError(
+            f"ops.{op}: only interpolation orders 0 (nearest) and 1 (linear) are supported.",
+            expected="order 0 or 1",
+            received=repr(order),
+        )
+    if fill_mode not in FILL_MODES:
+        raise OpInputError(
+            f"ops.{op}: unsupported `fill_mode`.",
+            expected=f"one of {FILL_MODES}",
+            received=repr(fill_mode),
+        )
+
+
+def check_coordinates(ndim: int, shapes: Sequence[Sequence[int]], op: str) -> None:
+    """``map_coordinates``: one coordinate array per input dimension, all of one shape."""
+    shapes = [tuple(s) for s in shapes]
+    if len(shapes) != ndim or len(set(shapes)) > 1:
+        raise OpInputError(
+            f"ops.{op}: `coordinates` needs one array per input dimension, all of one shape.",
+            expected=f"{ndim} arrays of equal shape",
+            received=f"{len(shapes)} arrays of shapes {shapes}",
+        )
+
+
+def affine_order(interpolation: str, op: str = "affine_transform") -> int:
+    """``affine_transform``'s ``interpolation`` as a sampling order (0 nearest, 1 bilinear)."""
+    if interpolation not in ("nearest", "bilinear"):
+        raise OpInputError(
+            f"ops.{op}: unsupported `interpolation`.",
+            expected="'nearest' or 'bilinear'",
+            received=repr(interpolation),
+        )
+    return 0 if interpolation == "nearest" else 1
+
+
+def check_transform(shape: Sequence[int], batch: int, op: str = "affine_transform") -> None:
+    """An affine ``transform`` (already made 2-D) is ``(1, 8)`` or ``(batch, 8)``."""
+    if len(shape) != 2 or shape[1] != 8 or shape[0] not in (1, batch):
+        raise OpInputError(
+            f"ops.{op}: `transform` must be (8,) or (batch, 8).",
+            expected=f"(8,) or ({batch}, 8)",
+            received=f"shape {tuple(shape)}",
+        )
+
+
 __all__ = [
     "FILL_MODES",
     "INTERPOLATIONS",
+    "affine_order",
     "aspect_box",
     "check_channels",
+    "check_coordinates",
     "check_crop",
     "check_rank",
+    "check_transform",
     "require_float",
     "resize_args",
+    "sample_args",
     "sides",
 ]

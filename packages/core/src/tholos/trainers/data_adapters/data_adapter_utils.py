@@ -15,11 +15,7 @@ from typing import Any
 import numpy as np
 
 from tholos import tree
-from tholos.errors import OpInputError
-
-
-class DataError(OpInputError):
-    """The data given to ``fit``/``evaluate``/``predict`` cannot be used."""
+from tholos.errors import DataError
 
 
 def unpack_x_y_sample_weight(data: Any) -> tuple[Any, Any, Any]:
