@@ -122,6 +122,8 @@ def to_float64(tree: Any) -> Any:
     def widen(leaf: Any) -> Any:
         if isinstance(leaf, BF16):
             return leaf.value.astype(np.float64)
+        if isinstance(leaf, str) and leaf == "bfloat16":
+            return "float64"  # a dtype argument (``cast(x, "bfloat16")``): NumPy has none
         if isinstance(leaf, np.ndarray):
             if leaf.dtype.kind == "f":
                 return leaf.astype(np.float64)
@@ -142,6 +144,9 @@ def to_dtype_probe(tree: Any) -> tuple[Any, bool]:
         if isinstance(leaf, BF16):
             substituted.append(True)
             return leaf.value.astype(np.float16)
+        if isinstance(leaf, str) and leaf == "bfloat16":  # a dtype argument
+            substituted.append(True)
+            return "float16"
         return leaf
 
     return tree_map(probe, tree), bool(substituted)
