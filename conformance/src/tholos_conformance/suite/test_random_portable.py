@@ -10,7 +10,7 @@ both with tholos' portable (Threefry) generator, the default.
 - 20 Adam steps of the seed convnet with dropout ON give the same losses (the masks are the
   same bits) as the float64 reference, within the training suite's tolerances.
 
-Run: ``pytest conformance/tests/test_random_portable.py --tholos-backend NAME``.
+Part of the shipped suite: ``pytest --pyargs tholos_conformance --tholos-backend NAME``.
 """
 
 from __future__ import annotations
