@@ -130,6 +130,26 @@ def test_portable_draw_matches_reference(name, tholos_backend_name, tholos_devic
     _assert_same(actual, expected, how, name, tholos_device)
 
 
+@pytest.mark.tholos_area("random")
+@pytest.mark.parametrize("shape", [(), (0,), (1,), (7,), (3, 5), (2, 3, 4)], ids=str)
+def test_fused_threefry_matches_the_op_composed_one(shape, tholos_backend_name, tholos_device):
+    """A backend's optional fused Threefry (``random.threefry_block``/``threefry_bits``) gives
+    the bits of core's op-composed version on that same backend (no fused hook: trivially)."""
+    from tholos import ops
+    from tholos.random import threefry
+
+    with backend_scope(tholos_backend_name, tholos_device):
+        for seed in ([0, 0], [42, 7], [0xFFFFFFFF, 0x12345678]):
+            fused = to_numpy(threefry.random_bits(_u32(seed), shape))
+            with threefry.use_fused(False):
+                composed = to_numpy(threefry.random_bits(_u32(seed), shape))
+            assert fused.dtype == composed.dtype == np.uint32
+            np.testing.assert_array_equal(
+                fused, composed, err_msg=f"{tholos_backend_name}: fused vs ops, seed {seed}"
+            )
+            assert str(ops.dtype(threefry.random_bits(_u32(seed), shape))) == "uint32"
+
+
 def _model():
     import tholos
     from tholos import initializers, layers

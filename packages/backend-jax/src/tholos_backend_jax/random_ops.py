@@ -4,6 +4,10 @@ The contract's seed is a ``uint32`` tensor of shape ``(2,)``; its two words are 
 of a threefry2x32 key (``jax.random.wrap_key_data``), so the same seed always gives the same
 values, and a traced seed (a SeedGenerator inside a compiled step) works under ``jax.jit``.
 Half-precision samples are drawn in float32 and rounded.
+
+``threefry_block``/``threefry_bits`` (from ``_threefry``) are not contract ops: they are the
+optional fused Threefry hooks the portable generator calls (see
+:mod:`tholos.backend.contract.random_ops`).
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ import numpy as onp
 from tholos.backend.dtypes import floatx, standardize_dtype
 from tholos.errors import OpInputError
 from tholos_backend_jax._convert import canon, cast, concrete, dtype_name
+from tholos_backend_jax._threefry import threefry_bits as threefry_bits
+from tholos_backend_jax._threefry import threefry_block as threefry_block
 from tholos_backend_jax.core_ops import convert_to_tensor
 
 

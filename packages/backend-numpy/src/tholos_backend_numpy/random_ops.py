@@ -3,6 +3,10 @@
 Each call builds a ``numpy.random.Generator`` on a Philox bit generator keyed by the two
 uint32 words of ``seed`` (key = word0 * 2**32 + word1), so the same seed always gives the
 same values. Samples are drawn in float64 and cast to the requested dtype.
+
+``threefry_block``/``threefry_bits`` (from ``_threefry``) are not contract ops: they are the
+optional fused Threefry hooks the portable generator calls (see
+:mod:`tholos.backend.contract.random_ops`).
 """
 
 from __future__ import annotations
@@ -14,6 +18,8 @@ from autograd.tracer import getval
 from tholos.backend.dtypes import floatx, standardize_dtype
 from tholos.errors import OpInputError
 from tholos_backend_numpy._convert import dtype_name
+from tholos_backend_numpy._threefry import threefry_bits as threefry_bits
+from tholos_backend_numpy._threefry import threefry_block as threefry_block
 from tholos_backend_numpy.core_ops import _cast as cast
 from tholos_backend_numpy.core_ops import convert_to_tensor
 

@@ -3,6 +3,10 @@
 ``seed`` is the ``(2,)`` uint32 tensor the front end resolves; it becomes TF's ``(2,)`` int64
 stateless seed, so the same seed gives the same values, inside and outside ``tf.function``
 (and XLA), and draws never touch TF's global random state.
+
+``threefry_block``/``threefry_bits`` (from ``_threefry``) are not contract ops: they are the
+optional fused Threefry hooks the portable generator calls (see
+:mod:`tholos.backend.contract.random_ops`).
 """
 
 from __future__ import annotations
@@ -14,6 +18,8 @@ from tholos.backend.dtypes import FLOAT_TYPES, floatx, standardize_dtype
 from tholos.errors import OpInputError
 from tholos_backend_tensorflow import _convert as C
 from tholos_backend_tensorflow._convert import cast, convert, dname, static_shape
+from tholos_backend_tensorflow._threefry import threefry_bits as threefry_bits
+from tholos_backend_tensorflow._threefry import threefry_block as threefry_block
 
 
 def _seed(seed, what):

@@ -72,6 +72,11 @@ def _guard(name, fn):
     return op
 
 
+_OPTIONAL_HOOKS = {"random": ("threefry_block", "threefry_bits")}
+"""Optional hooks (not contract ops, not guarded) a family namespace carries when defined:
+the portable generator's fused Threefry (see tholos.backend.contract.random_ops)."""
+
+
 def _family(family: str) -> tuple[types.SimpleNamespace, list[str]]:
     module = _MODULES[family]
     bridged_names = set(getattr(module, "_BRIDGED", ()))
@@ -83,6 +88,9 @@ def _family(family: str) -> tuple[types.SimpleNamespace, list[str]]:
             fn = _reference.bridge(family, name)
             bridged.append(f"{family}.{name}")
         table[name] = _guard(name, fn)
+    for name in _OPTIONAL_HOOKS.get(family, ()):
+        if getattr(module, name, None) is not None:
+            table[name] = getattr(module, name)
     return types.SimpleNamespace(**table), bridged
 
 

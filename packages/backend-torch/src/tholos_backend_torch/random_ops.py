@@ -7,6 +7,10 @@ the same seed always gives the same values on a given device. Samples are drawn 
 backend's (only the distributions match). ``gamma``/``beta`` use ``torch._standard_gamma``
 (the sampler behind ``torch.distributions.Gamma``) and ``binomial`` ``torch.binomial``, both
 with the seeded generator.
+
+``threefry_block``/``threefry_bits`` (from ``_threefry``) are not contract ops: they are the
+optional fused Threefry hooks the portable generator calls (see
+:mod:`tholos.backend.contract.random_ops`).
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ from tholos.errors import OpInputError
 from tholos_backend_torch import _convert
 from tholos_backend_torch import devices as _devices
 from tholos_backend_torch._convert import TORCH_DTYPES, cast, tensor_of, to_tensor
+from tholos_backend_torch._threefry import threefry_bits as threefry_bits
+from tholos_backend_torch._threefry import threefry_block as threefry_block
 
 _GENERATORS: dict[torch.device, torch.Generator] = {}
 

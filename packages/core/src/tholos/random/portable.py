@@ -17,6 +17,7 @@ seed tensor ``s`` they equal ``jax.random.uniform(jax.random.wrap_key_data(s), .
 from __future__ import annotations
 
 import math
+import struct
 from typing import Any
 
 from tholos.errors import OpInputError
@@ -200,9 +201,22 @@ def categorical(logits, num_samples, dtype="int32", seed=None):
 # ------------------------------------------------------------------------------- dropout
 
 
+def _float32(x: float) -> float:
+    """``x`` rounded to the nearest float32 (as converting it to a float32 tensor does)."""
+    return struct.unpack("f", struct.pack("f", x))[0]
+
+
 def keep_mask(seed, shape, keep_prob):
-    """``u < keep_prob`` with ``u`` the float32 uniform on ``[0, 1)``: bit-identical."""
+    """``u < keep_prob`` with ``u`` the float32 uniform on ``[0, 1)``: bit-identical.
+
+    ``u = m * 2**-23`` with ``m = bits >> 9``, so for a Python number the test is done on the
+    integers, ``m < ceil(float32(keep_prob) * 2**23)``: the same mask, two ops fewer.
+    """
     ops = _ops()
+    if isinstance(keep_prob, (int, float)) and math.isfinite(keep_prob):
+        threshold = min(math.ceil(_float32(float(keep_prob)) * 2.0**23), 2**23)
+        mant = ops.right_shift(threefry.random_bits(seed, shape), 32 - _MANTISSA["float32"])
+        return ops.less(mant, ops.convert_to_tensor(max(threshold, 0), "uint32"))
     u = unit_uniform(seed, shape, "float32")
     return ops.less(u, ops.convert_to_tensor(keep_prob, "float32"))
 

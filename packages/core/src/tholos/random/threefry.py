@@ -20,13 +20,25 @@ and ``split(seed, n)`` equals ``jax.random.key_data(jax.random.split(...))``.
 >>> z = ops.convert_to_tensor(np.zeros((1,), "uint32"))
 >>> [hex(int(ops.convert_to_numpy(w)[0])) for w in threefry2x32(z, z, z, z)]
 ['0x6b200159', '0x99ba4efe']
+
+Fused backends: composed from ops, one eager draw dispatches ~130 small ops. A backend may
+expose an optional fused version (see :mod:`tholos.backend.contract.random_ops`): functions
+``threefry_block(seed, shape) -> (y0, y1)`` and ``threefry_bits(seed, shape) -> y0 ^ y1``
+defined on its ``random`` namespace (the object its ``load()`` returns has them as
+``backend.random.threefry_block``...). :func:`block` and :func:`random_bits` call them when
+present and fall back to the op-composed :func:`reference_block` otherwise; the bits must be
+the same. :func:`use_fused` turns the hooks off for a block (tests, benchmarks).
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
+from collections.abc import Iterator
 from typing import Any
 
+from tholos.backend import _state
+from tholos.backend._symbolic import KerasTensor
 from tholos.errors import OpInputError
 
 ROTATIONS = (13, 15, 26, 6, 17, 29, 16, 24)
@@ -37,11 +49,60 @@ SKEIN_PARITY = 0x1BD11BDA
 
 ROUNDS = 20
 
+BLOCK_HOOK = "threefry_block"
+"""Name of the optional fused hook on a backend's ``random`` namespace:
+``(seed, shape) -> (y0, y1)``, the two ``uint32`` words of :func:`reference_block`."""
+
+BITS_HOOK = "threefry_bits"
+"""Name of the optional fused hook ``(seed, shape) -> y0 ^ y1`` (:func:`random_bits`); when a
+backend has only :data:`BLOCK_HOOK`, the words it returns are xor-ed with ``ops``."""
+
+_fused_enabled = True
+
 
 def _ops():
     from tholos import ops
 
     return ops
+
+
+@contextlib.contextmanager
+def use_fused(enabled: bool) -> Iterator[None]:
+    """Use (``True``, the default) or ignore the backend's fused Threefry hooks in a block.
+
+    Either way the bits are the same; ``use_fused(False)`` runs the op-composed reference.
+
+    >>> from tholos import ops
+    >>> seed = ops.convert_to_tensor([0, 42], dtype="uint32")
+    >>> with use_fused(False):
+    ...     reference = ops.convert_to_numpy(random_bits(seed, (5,)))
+    >>> bool((ops.convert_to_numpy(random_bits(seed, (5,))) == reference).all())
+    True
+    """
+    global _fused_enabled
+    previous = _fused_enabled
+    _fused_enabled = bool(enabled)
+    try:
+        yield
+    finally:
+        _fused_enabled = previous
+
+
+def fused_hook(name: str = BLOCK_HOOK) -> Any:
+    """The active backend's fused hook ``name`` (:data:`BLOCK_HOOK` or :data:`BITS_HOOK`), or
+    ``None`` when it has none or :func:`use_fused` turned the hooks off."""
+    if not _fused_enabled:
+        return None
+    namespace = getattr(_state.current().impl, "random", None)
+    return getattr(namespace, name, None)
+
+
+def _fused(name: str, seed: Any) -> Any:
+    """The hook to call for ``seed``, or ``None`` (also for a symbolic seed)."""
+    hook = fused_hook(name)
+    if hook is None:
+        return None
+    return None if isinstance(seed, KerasTensor) else hook
 
 
 def _rotl(x: Any, r: int) -> Any:
@@ -95,8 +156,8 @@ def _count(shape: tuple[int, ...]) -> int:
     return n
 
 
-def block(seed: Any, shape: tuple[int, ...]) -> tuple[Any, Any]:
-    """Both output words for the counters ``(0, i)``, ``i`` the row-major index in ``shape``."""
+def reference_block(seed: Any, shape: tuple[int, ...]) -> tuple[Any, Any]:
+    """:func:`block` composed from ``tholos.ops`` (the reference the fused hooks must match)."""
     ops = _ops()
     shape = tuple(int(d) for d in shape)
     n = _count(shape)
@@ -105,6 +166,19 @@ def block(seed: Any, shape: tuple[int, ...]) -> tuple[Any, Any]:
     hi = ops.zeros((n,), dtype="uint32")
     y0, y1 = threefry2x32(k0, k1, hi, lo)
     return ops.reshape(y0, shape), ops.reshape(y1, shape)
+
+
+def block(seed: Any, shape: tuple[int, ...]) -> tuple[Any, Any]:
+    """Both output words for the counters ``(0, i)``, ``i`` the row-major index in ``shape``.
+
+    Uses the backend's fused ``threefry_block`` when it has one, else :func:`reference_block`.
+    """
+    hook = _fused(BLOCK_HOOK, seed)
+    if hook is None:
+        return reference_block(seed, shape)
+    shape = tuple(int(d) for d in shape)
+    _count(shape)
+    return hook(_ops().cast(seed, "uint32"), shape)
 
 
 def random_bits(seed: Any, shape: tuple[int, ...]) -> Any:
@@ -116,6 +190,11 @@ def random_bits(seed: Any, shape: tuple[int, ...]) -> Any:
     ('uint32', (3,))
     """
     ops = _ops()
+    hook = _fused(BITS_HOOK, seed)
+    if hook is not None:
+        shape = tuple(int(d) for d in shape)
+        _count(shape)
+        return hook(ops.cast(seed, "uint32"), shape)
     y0, y1 = block(seed, shape)
     return ops.bitwise_xor(y0, y1)
 
@@ -140,12 +219,17 @@ def split_list(seed: Any, num: int) -> list[Any]:
 
 
 __all__ = [
+    "BITS_HOOK",
+    "BLOCK_HOOK",
     "ROTATIONS",
     "SKEIN_PARITY",
     "block",
+    "fused_hook",
     "key_words",
     "random_bits",
+    "reference_block",
     "split",
     "split_list",
     "threefry2x32",
+    "use_fused",
 ]

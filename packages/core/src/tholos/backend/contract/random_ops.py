@@ -13,6 +13,30 @@ needs no random op from the backend but relies on ``uint32`` ``add`` wrapping mo
 and on ``left_shift``/``right_shift`` dropping the bits shifted out (see docs/randomness.md).
 
 ``dtype=None`` means ``floatx()`` for float samplers. Results have exactly ``shape``.
+
+Optional hooks (a backend may define them as attributes of ``backend.random``; core works
+without them, and they are not part of validation nor of :mod:`tholos.ops`):
+
+``threefry_block(seed, shape) -> (y0, y1)``
+    The portable generator's Threefry-2x32-20 block, fused: ``seed`` is the backend's native
+    ``uint32`` tensor of shape ``(2,)`` (the key ``(k0, k1)``; a tracer or graph tensor inside
+    a compiled step), ``shape`` a tuple of Python ints with fewer than ``2**32`` elements
+    (core checks). Returns two native ``uint32`` tensors of ``shape``: element ``i``
+    (row-major) of ``(y0, y1)`` is ``threefry2x32((k0, k1), counter=(0, i))``. It must give
+    exactly the bits of :func:`tholos.random.threefry.reference_block` (the op-composed
+    version every other backend runs), on every device, eagerly and inside the backend's
+    compiled steps (``jax.jit``, ``tf.function``, ``torch.compile``). The bits are never
+    differentiated. :func:`tholos.random.threefry.block` (uniforms, splits) calls it instead
+    of ~130 ``ops`` calls.
+``threefry_bits(seed, shape) -> bits``
+    ``y0 ^ y1`` of ``threefry_block`` (what :func:`tholos.random.threefry.random_bits`,
+    hence ``uniform``/``dropout``/``randint``, draws). Optional even with ``threefry_block``:
+    core then xors the two words with ``ops.bitwise_xor``.
+
+The built-in backends define both in their ``_threefry.py`` (NumPy: in-place ``uint32``
+ndarrays; JAX: one ``jax.jit`` function per shape; TensorFlow: one ``tf.function`` for every
+shape eagerly, inline ops inside a graph; torch: in-place ``int64`` ops). Their tests check
+them against the reference and Random123's known-answer vectors.
 """
 
 from __future__ import annotations
