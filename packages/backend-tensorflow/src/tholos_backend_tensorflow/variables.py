@@ -8,11 +8,33 @@ tracking sees it: every tholos Variable is itself a trackable object whose ``tf.
 
 from __future__ import annotations
 
+import contextlib
+import threading
+from collections.abc import Iterator
+
 import tensorflow as tf
 from tensorflow.python.trackable.autotrackable import AutoTrackable
 
 from tholos.backend._variables import Variable as _BaseVariable
+from tholos.errors import CallNotCompilableError
 from tholos_backend_tensorflow import _convert as C
+
+_creation = threading.local()
+
+
+@contextlib.contextmanager
+def refuse_creation(what: str) -> Iterator[None]:
+    """While active (in this thread), creating a Variable raises ``CallNotCompilableError``.
+
+    The trainer's ``compile_call`` traces a model's call under it: a variable created during
+    a call would otherwise be created once, at trace time, outside the call's graph.
+    """
+    previous = getattr(_creation, "what", None)
+    _creation.what = what
+    try:
+        yield
+    finally:
+        _creation.what = previous
 
 
 class Variable(_BaseVariable, AutoTrackable):
@@ -24,6 +46,14 @@ class Variable(_BaseVariable, AutoTrackable):
         return C.convert(value, dtype)
 
     def _initialize(self, value):
+        refused = getattr(_creation, "what", None)
+        if refused is not None:
+            raise CallNotCompilableError(
+                f"{refused}: a variable ('{self._name}') is created during the call.",
+                expected="a call that only reads and assigns existing variables",
+                received=f"a new variable of shape {self._shape}",
+                hint="Build the layers before calling; the call runs eagerly.",
+            )
         name = self._name
         trainable = self._trainable
         static = value if hasattr(value, "numpy") else None

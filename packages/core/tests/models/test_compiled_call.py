@@ -178,3 +178,11 @@ def test_changed_weights_are_seen(backend):
     model(X)
     model.set_weights([np.full((6, 1), 2.0, "float32")])
     np.testing.assert_allclose(_np(model(X)), 2 * X.sum(1, keepdims=True), rtol=1e-6)
+
+
+def test_calls_inside_training_steps_stay_in_the_step(backend):
+    model = _stochastic()
+    model.compile(optimizer="sgd", loss="mse")
+    model.fit(X, np.zeros((5, 2), "float32"), batch_size=5, epochs=1, verbose=0)
+    model.predict(X, verbose=0)
+    assert "_call_runner" not in model.__dict__  # the steps traced model(x) inline

@@ -11,8 +11,8 @@ the eager call.
 Which models: Functional and Sequential models by default (their call is a graph of
 layers); a subclassed model opts in with ``model.compiled_call = True``, and any model opts
 out with ``model.compiled_call = False``. A call is compiled only when it is a top-level
-eager call (not inside another layer, a ``StatelessScope``, an autocast scope or a symbolic
-call) with one positional input that carries no mask, and at most ``training=`` as keyword.
+eager call (not inside another layer, a training-loop step, a ``StatelessScope``, an
+autocast scope or a symbolic call) with one positional input that carries no mask, and at most ``training=`` as keyword.
 A model whose call cannot be compiled (Python branching on tensor values, a layer adding a
 loss in ``call``, a variable created during the call) is called eagerly from then on.
 
@@ -38,6 +38,22 @@ NOT_APPLICABLE = object()
 """Returned by :func:`compiled_call` when the call must go the eager way."""
 
 _EAGER = object()  # cached "no compiled runner for this backend"
+
+_in_steps = [0]  # > 0 while a train/test/predict step runs: model calls there stay inline
+
+
+def inside_step(step: Any) -> Any:
+    """``step`` marked as a training-loop step: model calls made while it runs (and while a
+    backend traces it) are not compiled separately, they are part of the step's own graph."""
+
+    def stepping(data: Any) -> Any:
+        _in_steps[0] += 1
+        try:
+            return step(data)
+        finally:
+            _in_steps[0] -= 1
+
+    return stepping
 
 
 def _default_enabled(model: Any) -> bool:
@@ -102,7 +118,8 @@ def compiled_call(model: Any, args: tuple, kwargs: dict) -> Any:
         if training is not None and not isinstance(training, bool):
             return NOT_APPLICABLE
     if (
-        getattr(_layer._tls, "ctx", None) is not None
+        _in_steps[0]
+        or getattr(_layer._tls, "ctx", None) is not None
         or _stateless._stateless_stack
         or _stateless._autocast_stack
         or any_symbolic(args, kwargs)
@@ -126,4 +143,4 @@ def compiled_call(model: Any, args: tuple, kwargs: dict) -> Any:
     return outputs
 
 
-__all__ = ["NOT_APPLICABLE", "compiled_call"]
+__all__ = ["NOT_APPLICABLE", "compiled_call", "inside_step"]

@@ -446,6 +446,9 @@ class Trainer:
         # steps_per_execution > 1: a backend with the optional ``compile_steps`` hook runs the
         # whole group of batches in one compiled call (TensorFlow: one tf.function call);
         # otherwise each batch goes through the compiled single step below.
+        from tholos.models._compiled_call import inside_step
+
+        step = inside_step(step)  # model(x) inside the step is part of the step's graph
         compile_steps = getattr(hooks, "compile_steps", None)
         if compile_steps is not None and self.steps_per_execution > 1:
             return compile_steps(step, kind=kind, jit_compile=self.jit_compile, model=self)

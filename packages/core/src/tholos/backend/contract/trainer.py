@@ -44,7 +44,8 @@ without them, and they are not part of validation):
     statistics in training mode), compiling ``call_fn`` once per input signature and
     ``training`` value (JAX: ``jax.jit`` over the variables' values; TensorFlow: a
     ``tf.function``). Core calls ``run`` only from a top-level eager call of a built model on
-    concrete inputs, outside any ``StatelessScope``, symbolic call or autocast scope. When
+    concrete inputs, outside any training-loop step, ``StatelessScope``, symbolic call or
+    autocast scope. When
     ``call_fn`` cannot be traced (Python control flow on tensor values, a variable created
     during the call), ``run`` raises :class:`tholos.errors.CallNotCompilableError`, leaving
     the variables unchanged; core then runs that model eagerly from then on.
