@@ -12,9 +12,10 @@ Which models: Functional and Sequential models by default (their call is a graph
 layers); a subclassed model opts in with ``model.compiled_call = True``, and any model opts
 out with ``model.compiled_call = False``. A call is compiled only when it is a top-level
 eager call (not inside another layer, a training-loop step, a ``StatelessScope``, an
-autocast scope or a symbolic call) with one positional input that carries no mask, and at most ``training=`` as keyword.
-A model whose call cannot be compiled (Python branching on tensor values, a layer adding a
-loss in ``call``, a variable created during the call) is called eagerly from then on.
+autocast scope or a symbolic call) with one positional input that carries no mask, and at
+most ``training=`` as keyword. A model whose call cannot be compiled (Python branching on
+tensor values, a layer adding a loss in ``call``, a variable created during the call) is
+called eagerly from then on.
 
 >>> import numpy as np
 >>> import tholos
