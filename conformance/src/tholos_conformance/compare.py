@@ -19,6 +19,7 @@ op, the backend and device, the inputs (shapes and dtypes), both results (abbrev
 worst absolute and relative errors with the index where they occur.
 
 >>> import numpy as np
+import pytest
 >>> x = np.linspace(-1, 1, 6, dtype="float32").reshape(2, 3)
 >>> stats = assert_op_matches("numpy.sin", (x,), backend="numpy")
 >>> stats["dtype"], stats["passed"]
@@ -32,6 +33,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
+import pytest
 
 from tholos_conformance import runtime
 from tholos_conformance.runtime import (
@@ -218,6 +220,12 @@ def _expected_dtypes(op_name, call, args, kwargs):
     return dtypes
 
 
+def _has_bfloat16(tree: Any) -> bool:
+    found = []
+    tree_map(lambda leaf: found.append(isinstance(leaf, runtime.BF16)), tree)
+    return any(found)
+
+
 def _run_reference(op_name, call, args, kwargs, post, same_dtype: bool):
     fn = resolve_op(op_name)
     tree = (list(args), dict(kwargs))
@@ -312,6 +320,12 @@ def assert_op_matches(
         raise ConformanceError("\n".join(lines))
 
     values, dtypes = _run_backend(op_name, call, args, kwargs, backend, device, None)
+    if reference_dtype == "same" and _has_bfloat16((args, kwargs)):
+        # The backend ran without error; its values cannot be checked here.
+        pytest.skip(
+            f"{op_name}: the reference must run at the input dtype, bfloat16, which NumPy "
+            "lacks (a suite limitation, not the backend's)"
+        )
     expected_dtypes = _expected_dtypes(op_name, call, args, kwargs)
     ref_values = _run_reference(op_name, call, args, kwargs, None, reference_dtype == "same")
     if _structure(values) != _structure(ref_values):

@@ -15,7 +15,7 @@ import numpy as onp
 from jax import lax
 
 from tholos import tree
-from tholos.backend.dtypes import ALLOWED_DTYPES, result_type, standardize_dtype
+from tholos.backend.dtypes import ALLOWED_DTYPES, FLOAT_TYPES, result_type, standardize_dtype
 from tholos.errors import DtypeError, OpInputError
 from tholos_backend_jax._convert import (
     PY_SCALARS,
@@ -231,15 +231,15 @@ def saturate_cast(x, dtype):
     source = dtype_name(x)
     if target == "bool" or source == "bool" or source.startswith("complex"):
         return _cast(x, target)
-    if target.startswith("float") and source.startswith("float"):
+    if target in FLOAT_TYPES and source in FLOAT_TYPES:
         hi = float(jnp.finfo(target).max)
         if float(jnp.finfo(source).max) > hi:
             x = jnp.clip(x, -hi, hi)
         return _cast(x, target)
-    if target.startswith("float") or target.startswith("complex"):
+    if target in FLOAT_TYPES or target.startswith("complex"):
         return _cast(x, target)
     lo, hi = _int_range(target)
-    if source.startswith("float"):
+    if source in FLOAT_TYPES:
         fhi = onp.asarray(hi, source)
         if int(fhi) > hi:
             fhi = onp.nextafter(fhi, onp.asarray(0, source))

@@ -11,7 +11,7 @@ import jax.numpy as jnp
 import jax.scipy.linalg as jsl
 import numpy as onp
 
-from tholos.backend.dtypes import floatx
+from tholos.backend.dtypes import FLOAT_TYPES, floatx
 from tholos.errors import OpInputError
 from tholos_backend_jax._convert import canon, cast, concrete, dtype_name, rtype
 from tholos_backend_jax.core_ops import convert_to_tensor
@@ -117,7 +117,7 @@ def jax_lu(a):
 def norm(x, ord=None, axis=None, keepdims=False):
     x = convert_to_tensor(x)
     name = dtype_name(x)
-    dtype = name if name.startswith("float") else canon(floatx())
+    dtype = name if name in FLOAT_TYPES else canon(floatx())
     if name.startswith("complex"):
         dtype = canon("float32" if name == "complex64" else "float64")
     a = x if name.startswith("complex") else cast(x, _COMPUTE.get(dtype, dtype))
@@ -196,7 +196,7 @@ def _check_solve_shapes(a, b, what, vector):
 
 def _solve_dtype(dtype_a, b):
     name_b = dtype_name(b)
-    return rtype(dtype_a, name_b if name_b.startswith("float") else dtype_a)
+    return rtype(dtype_a, name_b if name_b in FLOAT_TYPES else dtype_a)
 
 
 def solve(a, b):

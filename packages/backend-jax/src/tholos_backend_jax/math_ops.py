@@ -8,7 +8,7 @@ import jax.scipy.special as jss
 import numpy as onp
 from jax import lax
 
-from tholos.backend.dtypes import floatx, result_type
+from tholos.backend.dtypes import FLOAT_TYPES, floatx, result_type
 from tholos.errors import OpInputError
 from tholos_backend_jax._convert import canon, cast, concrete, dtype_name
 from tholos_backend_jax.core_ops import convert_to_tensor
@@ -19,7 +19,7 @@ _COMPUTE = {"float16": "float32", "bfloat16": "float32"}
 def _float_input(x):
     x = convert_to_tensor(x)
     name = dtype_name(x)
-    dtype = name if name.startswith("float") else canon(floatx())
+    dtype = name if name in FLOAT_TYPES else canon(floatx())
     return cast(x, _COMPUTE.get(dtype, dtype)), dtype
 
 
@@ -80,7 +80,7 @@ def top_k(x, k, sorted=True):
     if name == "bool":
         values, idx = lax.top_k(x.astype("int32"), k)
         return values.astype(bool), idx.astype("int32")
-    if name.startswith("float"):
+    if name in FLOAT_TYPES:
         # NaN ranks highest (like the reference), ties by lower index.
         key = jnp.where(jnp.isnan(x), -jnp.inf, -x)
         order = jnp.argsort(key, axis=-1, stable=True)[..., :k]
@@ -105,7 +105,7 @@ def in_top_k(targets, predictions, k):
     k = min(k, predictions.shape[-1])
     preds = (
         predictions
-        if dtype_name(predictions).startswith("float")
+        if dtype_name(predictions) in FLOAT_TYPES
         else predictions.astype(canon("float64"))
     )
     kth = -jnp.sort(-preds, axis=-1)[:, k - 1]
@@ -159,7 +159,7 @@ def _complex_pair(x, what):
             expected="equal shapes",
             received=f"{tuple(real.shape)} and {tuple(imag.shape)}",
         )
-    if not all(n.startswith("float") for n in names):
+    if not all(n in FLOAT_TYPES for n in names):
         raise OpInputError(
             f"ops.{what}: real and imaginary parts must be float tensors.",
             expected="float dtypes",

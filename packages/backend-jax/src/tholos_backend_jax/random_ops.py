@@ -16,7 +16,7 @@ import jax
 import jax.numpy as jnp
 import numpy as onp
 
-from tholos.backend.dtypes import floatx, standardize_dtype
+from tholos.backend.dtypes import FLOAT_TYPES, floatx, standardize_dtype
 from tholos.errors import OpInputError
 from tholos_backend_jax._convert import canon, cast, concrete, dtype_name
 from tholos_backend_jax._threefry import threefry_bits as threefry_bits
@@ -65,7 +65,7 @@ def _shape(shape, what):
 
 def _float_dtype(dtype, what):
     name = standardize_dtype(dtype) if dtype is not None else floatx()
-    if not name.startswith("float"):
+    if name not in FLOAT_TYPES:
         raise OpInputError(
             f"random.{what}: needs a float dtype.",
             expected="float16, bfloat16, float32 or float64",
@@ -142,7 +142,7 @@ def randint(shape, minval, maxval, dtype="int32", seed=None):
 
 def categorical(logits, num_samples, dtype="int32", seed=None):
     logits = convert_to_tensor(logits)
-    if not dtype_name(logits).startswith("float"):
+    if dtype_name(logits) not in FLOAT_TYPES:
         logits = cast(logits, floatx())
     if logits.ndim != 2:
         raise OpInputError(
@@ -160,7 +160,7 @@ def categorical(logits, num_samples, dtype="int32", seed=None):
 
 def dropout(inputs, rate, noise_shape=None, seed=None):
     x = convert_to_tensor(inputs)
-    if not dtype_name(x).startswith("float"):
+    if dtype_name(x) not in FLOAT_TYPES:
         x = cast(x, floatx())
     rate_v = concrete(convert_to_tensor(rate)) if not isinstance(rate, (int, float)) else rate
     if rate_v is not None:

@@ -19,7 +19,7 @@ import math
 
 import torch
 
-from tholos.backend.dtypes import floatx, standardize_dtype
+from tholos.backend.dtypes import FLOAT_TYPES, floatx, standardize_dtype
 from tholos.errors import OpInputError
 from tholos_backend_torch import _convert
 from tholos_backend_torch import devices as _devices
@@ -84,7 +84,7 @@ def _shape(shape, what):
 
 def _float_dtype(dtype, what):
     name = standardize_dtype(dtype) if dtype is not None else floatx()
-    if not name.startswith("float"):
+    if name not in FLOAT_TYPES:
         raise OpInputError(
             f"random.{what}: needs a float dtype.",
             expected="float16, bfloat16, float32 or float64",
