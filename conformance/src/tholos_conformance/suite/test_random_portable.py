@@ -20,9 +20,9 @@ import pytest
 
 from tholos_conformance.compare import compare_arrays
 from tholos_conformance.runtime import backend_scope, reference_scope, to_numpy
+from tholos_conformance.suite import _seed_convnet as _net
 from tholos_conformance.tolerances import tolerance
 
-STEPS = 20
 LOSS_TOL = (1e-5, 1e-5)  # as in the training suite (float32 backend vs float64 reference)
 WEIGHT_TOL = (2e-4, 5e-5)
 
@@ -198,61 +198,16 @@ def test_same_seed_same_initial_weights(tholos_backend_name, tholos_device):
         _assert_same(a, r, how, f"initial weight {i} (shape {r.shape})", tholos_device)
 
 
-def _convnet(dtype):
-    import tholos
-    from tholos import layers
-
-    return tholos.Sequential(
-        [
-            layers.Input(shape=(16, 16, 1)),
-            layers.Conv2D(4, kernel_size=(3, 3), activation="relu", dtype=dtype),
-            layers.Conv2D(4, kernel_size=(3, 3), activation="relu", dtype=dtype),
-            layers.MaxPooling2D(pool_size=(2, 2), dtype=dtype),
-            layers.Conv2D(8, kernel_size=(3, 3), activation="relu", dtype=dtype),
-            layers.Conv2D(8, kernel_size=(3, 3), activation="relu", dtype=dtype),
-            layers.GlobalAveragePooling2D(dtype=dtype),
-            layers.Dropout(0.5, seed=7, dtype=dtype),
-            layers.Dense(5, activation="softmax", dtype=dtype),
-        ]
-    )
-
-
-def _train(model, x, y, weights):
-    import tholos
-
-    model.set_weights([w.astype(np.asarray(v).dtype) for w, v in zip(weights, model.get_weights())])
-    model.compile(
-        optimizer=tholos.optimizers.Adam(learning_rate=1e-2),
-        loss="sparse_categorical_crossentropy",
-    )
-    losses = []
-    for step in range(STEPS):
-        batch = slice((step % 4) * 8, (step % 4) * 8 + 8)
-        loss = model.train_on_batch(x[batch], y[batch])
-        losses.append(float(np.asarray(to_numpy(loss)).reshape(-1)[0]))
-    return np.array(losses), [np.asarray(w, dtype=np.float64) for w in model.get_weights()]
-
-
 @pytest.mark.tholos_area("training")
 def test_convnet_with_dropout_20_steps_matches_reference(tholos_backend_name, tholos_device):
-    rng = np.random.default_rng(0)
-    templates = rng.uniform(0, 1, (5, 16, 16, 1))
-    y = rng.integers(0, 5, (32,)).astype("int32")
-    x = (templates[y] + rng.normal(0, 0.3, (32, 16, 16, 1))).astype("float32")
+    x, y = _net.task_data()
     with reference_scope(), _portable():
-        ref_model = _convnet("float64")
+        ref_model = _net.convnet("float64", dropout=0.5, dropout_seed=7)
         initial = [np.asarray(w).astype("float32") for w in ref_model.get_weights()]
-        ref_losses, ref_weights = _train(ref_model, x.astype("float64"), y, initial)
+        ref_losses, ref_weights = _net.train(ref_model, x.astype("float64"), y, initial)
     with backend_scope(tholos_backend_name, tholos_device), _portable():
-        losses, weights = _train(_convnet("float32"), x, y, initial)
+        model = _net.convnet("float32", dropout=0.5, dropout_seed=7)
+        losses, weights = _net.train(model, x, y, initial)
     # With dropout on, a different mask changes a loss by O(0.1): far above the tolerance.
-    stats = compare_arrays(losses, ref_losses, *LOSS_TOL)
-    assert stats["ok"], (
-        f"losses with dropout differ from the reference: worst abs error "
-        f"{stats['worst_abs']:.3g} at step {stats['worst_abs_index'][0]}\n"
-        f"  backend:   {np.array2string(losses, precision=6)}\n"
-        f"  reference: {np.array2string(ref_losses, precision=6)}"
-    )
-    for i, (w, r) in enumerate(zip(weights, ref_weights)):
-        stats = compare_arrays(w, r, *WEIGHT_TOL)
-        assert stats["ok"], f"final weight {i} differs: worst abs error {stats['worst_abs']:.3g}"
+    _net.assert_losses_match(losses, ref_losses, LOSS_TOL, "losses with dropout")
+    _net.assert_weights_match(weights, ref_weights, WEIGHT_TOL)

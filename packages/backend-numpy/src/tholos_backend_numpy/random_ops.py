@@ -15,6 +15,7 @@ import autograd.numpy as anp
 import numpy as onp
 from autograd.tracer import getval
 
+from tholos.backend.common.axes import shape_tuple
 from tholos.backend.dtypes import floatx, standardize_dtype
 from tholos.errors import OpInputError
 from tholos_backend_numpy._convert import dtype_name
@@ -46,23 +47,7 @@ def _generator(seed, what):
 
 
 def _shape(shape, what):
-    if isinstance(shape, (int, onp.integer)):
-        shape = (shape,)
-    try:
-        dims = tuple(int(d) for d in shape)
-    except (TypeError, ValueError) as err:
-        raise OpInputError(
-            f"random.{what}: shape must be a tuple of ints.",
-            expected="e.g. (2, 3)",
-            received=repr(shape),
-        ) from err
-    if any(d < 0 for d in dims):
-        raise OpInputError(
-            f"random.{what}: shape has a negative dimension.",
-            expected="non-negative dims",
-            received=repr(dims),
-        )
-    return dims
+    return shape_tuple(shape, what, prefix="random")
 
 
 def _float_dtype(dtype, what):

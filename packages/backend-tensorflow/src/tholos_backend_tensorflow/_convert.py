@@ -13,6 +13,7 @@ import functools
 import numpy as np
 import tensorflow as tf
 
+from tholos.backend.common.axes import normalize_axes
 from tholos.backend.dtypes import (
     ALLOWED_DTYPES,
     COMPLEX_TYPES,
@@ -307,26 +308,7 @@ def to_int(v) -> int:
     return int(np.asarray(v))
 
 
-def norm_axes(axis, ndim: int, op: str) -> tuple[int, ...]:
-    """``axis`` (None, int or sequence) as a sorted tuple of non-negative axes."""
-    if axis is None:
-        return tuple(range(ndim))
-    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
-    out = []
-    for a in axes:
-        a = int(a)
-        if not -ndim <= a < max(ndim, 1) or (ndim == 0 and a not in (0, -1)):
-            raise OpInputError(
-                f"ops.{op}: axis {a} is out of bounds.",
-                expected=f"an axis in [{-ndim}, {ndim})",
-                received=f"axis={axis!r} for a tensor of rank {ndim}",
-            )
-        out.append(a % max(ndim, 1))
-    if len(set(out)) != len(out):
-        raise OpInputError(
-            f"ops.{op}: repeated axis.", expected="distinct axes", received=f"axis={axis!r}"
-        )
-    return tuple(sorted(out))
+norm_axes = normalize_axes  # ``axis`` as a sorted tuple of distinct non-negative axes
 
 
 def require_int(op: str, *dtypes: str) -> None:

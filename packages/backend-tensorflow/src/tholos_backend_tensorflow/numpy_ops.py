@@ -819,16 +819,7 @@ def _extremum(x, axis, keepdims, initial, op, is_max):
     )
     empty = (reduced == 0) or (nd == 0 and False)
     if empty or (axis is None and 0 in shape):
-        if initial is None:
-            raise OpInputError(
-                f"ops.{op}: cannot reduce an empty tensor.",
-                expected="a non-empty tensor along the reduced axes, or `initial`",
-                received=f"shape {shape} with axis={axis!r}",
-                hint="Pass `initial=` to give empty reductions a value.",
-            )
-        out_shape = [1 if a in axes else s for a, s in enumerate(shape)]
-        if not keepdims:
-            out_shape = [s for a, s in enumerate(shape) if a not in axes]
+        out_shape = _axes.empty_reduction_shape(shape, axes, keepdims, initial, axis, op)
         return tf.fill(out_shape, convert(initial, d))
     work = x
     if d == "bool":
@@ -1415,32 +1406,19 @@ def _creation_dtype(dtype):
     return floatx() if dtype is None else standardize_dtype(dtype)
 
 
+def _dim(d):
+    """A dim as a Python int, or unchanged when it is a symbolic (graph) tensor."""
+    if isinstance(d, tf.Tensor) and not hasattr(d, "numpy"):
+        return d
+    return C.to_int(d)
+
+
 def _shape(shape, op):
-    if isinstance(shape, (int, np.integer)):
-        shape = (int(shape),)
     if isinstance(shape, tf.Tensor):
-        if hasattr(shape, "numpy"):
-            shape = tuple(int(v) for v in shape.numpy().reshape(-1))
-        else:
+        if not hasattr(shape, "numpy"):
             return shape
-    try:
-        out = []
-        for d in shape:
-            if isinstance(d, tf.Tensor) and not hasattr(d, "numpy"):
-                out.append(d)
-            else:
-                out.append(C.to_int(d))
-        shape = tuple(out)
-    except TypeError as err:
-        raise OpInputError(
-            f"ops.{op}: shape must be an int or a sequence of ints.",
-            expected="e.g. (2, 3)",
-            received=repr(shape),
-        ) from err
-    if builtins.any(isinstance(d, int) and d < 0 for d in shape):
-        raise OpInputError(
-            f"ops.{op}: negative dimension in shape.", expected="dims >= 0", received=repr(shape)
-        )
+        shape = tuple(int(v) for v in shape.numpy().reshape(-1))
+    shape = _axes.shape_tuple(shape, op, _dim)
     if builtins.any(isinstance(d, tf.Tensor) for d in shape):
         return tf.stack([tf.cast(d, tf.int32) for d in shape])
     return shape

@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 import tensorflow as tf
 
+from tholos.backend.common.axes import shape_tuple
 from tholos.backend.dtypes import FLOAT_TYPES, floatx, standardize_dtype
 from tholos.errors import OpInputError
 from tholos_backend_tensorflow import _convert as C
@@ -44,23 +45,7 @@ def _seed(seed, what):
 
 
 def _shape(shape, what):
-    if isinstance(shape, (int, np.integer)):
-        shape = (shape,)
-    try:
-        dims = tuple(C.to_int(d) for d in shape)
-    except (TypeError, ValueError) as err:
-        raise OpInputError(
-            f"random.{what}: shape must be a tuple of ints.",
-            expected="e.g. (2, 3)",
-            received=repr(shape),
-        ) from err
-    if any(d < 0 for d in dims):
-        raise OpInputError(
-            f"random.{what}: shape has a negative dimension.",
-            expected="non-negative dims",
-            received=repr(dims),
-        )
-    return dims
+    return shape_tuple(shape, what, C.to_int, prefix="random")
 
 
 def _float_dtype(dtype, what):

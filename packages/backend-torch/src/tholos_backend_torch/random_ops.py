@@ -19,6 +19,7 @@ import math
 
 import torch
 
+from tholos.backend.common.axes import shape_tuple
 from tholos.backend.dtypes import FLOAT_TYPES, floatx, standardize_dtype
 from tholos.errors import OpInputError
 from tholos_backend_torch import _convert
@@ -63,23 +64,7 @@ def _generator(seed, what, device=None):
 
 
 def _shape(shape, what):
-    if isinstance(shape, int):
-        shape = (shape,)
-    try:
-        dims = tuple(int(d) for d in shape)
-    except (TypeError, ValueError) as err:
-        raise OpInputError(
-            f"random.{what}: shape must be a tuple of ints.",
-            expected="e.g. (2, 3)",
-            received=repr(shape),
-        ) from err
-    if any(d < 0 for d in dims):
-        raise OpInputError(
-            f"random.{what}: shape has a negative dimension.",
-            expected="non-negative dims",
-            received=repr(dims),
-        )
-    return dims
+    return shape_tuple(shape, what, prefix="random")
 
 
 def _float_dtype(dtype, what):

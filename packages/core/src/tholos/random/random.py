@@ -11,6 +11,7 @@ from typing import Any
 
 from tholos.backend import _state
 from tholos.backend._symbolic import KerasTensor, compute_output_spec
+from tholos.backend.common.axes import shape_tuple
 from tholos.backend.dtypes import floatx, standardize_dtype
 from tholos.errors import OpInputError
 from tholos.random import portable as _portable
@@ -29,23 +30,7 @@ def _backend_random():
 
 
 def _shape(shape: Any, fn: str) -> tuple[int, ...]:
-    if isinstance(shape, int):
-        return (shape,)
-    try:
-        dims = tuple(int(d) for d in shape)
-    except (TypeError, ValueError) as err:
-        raise OpInputError(
-            f"random.{fn}: invalid shape.",
-            expected="a tuple of non-negative ints",
-            received=repr(shape),
-        ) from err
-    if any(d < 0 for d in dims):
-        raise OpInputError(
-            f"random.{fn}: shape has a negative dimension.",
-            expected="a tuple of non-negative ints",
-            received=repr(dims),
-        )
-    return dims
+    return shape_tuple(shape, fn, prefix="random")
 
 
 def _float_dtype(dtype: Any, fn: str) -> str:

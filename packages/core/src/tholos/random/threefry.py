@@ -49,6 +49,15 @@ SKEIN_PARITY = 0x1BD11BDA
 
 ROUNDS = 20
 
+KNOWN_ANSWERS: tuple[tuple[tuple[int, int], tuple[int, int], tuple[int, int]], ...] = (
+    ((0x00000000, 0x00000000), (0x00000000, 0x00000000), (0x6B200159, 0x99BA4EFE)),
+    ((0xFFFFFFFF, 0xFFFFFFFF), (0xFFFFFFFF, 0xFFFFFFFF), (0x1CB996FC, 0xBB002BE7)),
+    ((0x243F6A88, 0x85A308D3), (0x13198A2E, 0x03707344), (0xC4923A9C, 0x483DF7A0)),
+)
+"""Published known answers of Threefry-2x32-20 as ``(counter, key, output)`` word pairs
+(``(c0, c1)``, ``(k0, k1)``, ``(y0, y1)``), from Random123's ``kat_vectors`` file (the
+``threefry2x32 20`` lines: all zeros, all ones, digits of pi)."""
+
 BLOCK_HOOK = "threefry_block"
 """Name of the optional fused hook on a backend's ``random`` namespace:
 ``(seed, shape) -> (y0, y1)``, the two ``uint32`` words of :func:`reference_block`."""
@@ -221,6 +230,7 @@ def split_list(seed: Any, num: int) -> list[Any]:
 __all__ = [
     "BITS_HOOK",
     "BLOCK_HOOK",
+    "KNOWN_ANSWERS",
     "ROTATIONS",
     "SKEIN_PARITY",
     "block",

@@ -66,21 +66,29 @@ def normalize_axis(axis, ndim: int, op: str):
     return tuple(out) if isinstance(axis, (tuple, list)) else out[0]
 
 
-def shape_tuple(shape, op: str, to_int: Callable[[object], int] = int) -> tuple[int, ...]:
-    """An int or a sequence of ints (``to_int`` converts each) as a tuple of dims >= 0."""
+def shape_tuple(
+    shape, op: str, to_int: Callable[[object], object] = int, *, prefix: str = "ops"
+) -> tuple[int, ...]:
+    """An int or a sequence of ints (``to_int`` converts each) as a tuple of dims >= 0.
+
+    Errors name ``<prefix>.<op>`` (``prefix="random"`` for the samplers). A ``to_int`` may
+    pass a symbolic dim through unchanged; only the int dims are checked to be >= 0.
+    """
     if isinstance(shape, numbers.Integral):
         shape = (int(shape),)
     try:
         shape = tuple(to_int(d) for d in shape)
-    except TypeError as err:
+    except (TypeError, ValueError) as err:
         raise OpInputError(
-            f"ops.{op}: shape must be an int or a sequence of ints.",
+            f"{prefix}.{op}: shape must be an int or a sequence of ints.",
             expected="e.g. (2, 3)",
             received=repr(shape),
         ) from err
-    if any(d < 0 for d in shape):
+    if any(isinstance(d, numbers.Integral) and d < 0 for d in shape):
         raise OpInputError(
-            f"ops.{op}: negative dimension in shape.", expected="dims >= 0", received=repr(shape)
+            f"{prefix}.{op}: negative dimension in shape.",
+            expected="dims >= 0",
+            received=repr(shape),
         )
     return shape
 
