@@ -283,6 +283,39 @@ def test_file_read_during_config_is_blocked(tmp_path):
     assert TableLayer.read == []
 
 
+def test_guard_lets_frameworks_import_lazily_but_not_unmarshal(tmp_path):
+    """Inside the sandbox a framework may import one of its installed modules lazily (the
+    import system reads the cached .pyc and unmarshals it) and read an installed package's
+    metadata; code calling marshal itself, or reading any other file, is still refused."""
+    import importlib
+    import importlib.metadata
+    import marshal
+
+    package = tmp_path / "lazy_pkg_for_guard"
+    package.mkdir()
+    (package / "__init__.py").write_text("VALUE = 42\n")
+    import compileall
+
+    compileall.compile_dir(str(package), quiet=1)
+    sys.path.insert(0, str(tmp_path))
+    try:
+        with safe_mode.guard():
+            module = importlib.import_module("lazy_pkg_for_guard")
+            version = importlib.metadata.version("numpy")
+        assert module.VALUE == 42 and version == np.__version__
+    finally:
+        sys.path.remove(str(tmp_path))
+        sys.modules.pop("lazy_pkg_for_guard", None)
+    with pytest.raises(UnsafeArchiveError, match="marshal"):
+        with safe_mode.guard():
+            marshal.loads(marshal.dumps(1))
+    secret = tmp_path / "secret.txt"
+    secret.write_text("x")
+    with pytest.raises(UnsafeArchiveError, match="open"):
+        with safe_mode.guard():
+            secret.read_text()
+
+
 # ------------------------------------------------------------------------- zip structure
 
 

@@ -4,9 +4,11 @@
   (``Lambda`` functions) needs ``safe_mode=False``; bytecode is never loaded; a config that
   names an outside file or URL is refused.
 * :func:`guard` is the sandbox for building objects from a config: while it is active (in the
-  loading thread only), opening files other than Python modules, network access, starting
-  processes and unpickling/unmarshalling raise :class:`~tholos.errors.UnsafeArchiveError`
-  (a process-wide audit hook, installed on first use, enforces it).
+  loading thread only), opening files other than Python modules and installed packages'
+  metadata, network access, starting processes, unpickling and unmarshalling (except by the
+  import system, loading an installed module lazily) raise
+  :class:`~tholos.errors.UnsafeArchiveError` (a process-wide audit hook, installed on first
+  use, enforces it).
 
 Safe mode is decided once per load; nothing in a file can switch it off.
 
@@ -212,6 +214,7 @@ _BLOCKED_EVENTS = frozenset(
     }
 )
 _MODULE_SUFFIXES = tuple(importlib.machinery.all_suffixes()) + (".pyc", ".pth")
+_PACKAGE_METADATA = re.compile(r"\.(dist|egg)-info[/\\][^/\\]+$")
 
 
 def _violation(event: str, args: tuple) -> UnsafeArchiveError:
@@ -223,6 +226,16 @@ def _violation(event: str, args: tuple) -> UnsafeArchiveError:
     )
 
 
+_IMPORT_MACHINERY = ("<frozen importlib._bootstrap_external>", "<frozen importlib._bootstrap>")
+
+
+def _from_import_system() -> bool:
+    """Whether the audited call comes from Python's import system (loading a module's cached
+    bytecode), not from code calling ``marshal`` itself."""
+    frame = sys._getframe(2)  # 0: this function, 1: _audit, 2: the caller of marshal
+    return frame is not None and frame.f_code.co_filename in _IMPORT_MACHINERY
+
+
 def _audit(event: str, args: tuple) -> None:
     if not getattr(_state, "guard", 0):
         return
@@ -232,10 +245,16 @@ def _audit(event: str, args: tuple) -> None:
             return
         name = str(target)
         reading = mode is None or (isinstance(mode, str) and not any(c in mode for c in "wax+"))
-        if reading and (name.endswith(_MODULE_SUFFIXES) or name in sys.path):
-            return  # importing a Python module lazily (zipimport opens sys.path entries)
+        if reading and (
+            name.endswith(_MODULE_SUFFIXES) or name in sys.path or _PACKAGE_METADATA.search(name)
+        ):
+            # a framework importing a module lazily (zipimport opens sys.path entries) or
+            # reading an installed package's metadata (importlib.metadata)
+            return
         err = _violation(event, args)
     elif event in _BLOCKED_EVENTS:
+        if event in ("marshal.loads", "marshal.load") and _from_import_system():
+            return  # a framework importing one of its installed modules lazily (a .pyc)
         err = _violation(event, args)
     else:
         return
