@@ -186,3 +186,14 @@ def test_calls_inside_training_steps_stay_in_the_step(backend):
     model.fit(X, np.zeros((5, 2), "float32"), batch_size=5, epochs=1, verbose=0)
     model.predict(X, verbose=0)
     assert "_call_runner" not in model.__dict__  # the steps traced model(x) inline
+
+
+def test_losses_left_by_another_model_do_not_block_compiling(backend):
+    inputs = layers.Input((6,))
+    other = tholos.Model(inputs, layers.Dense(2, activity_regularizer="l2")(inputs))
+    other(X)  # eager (it adds a loss), and keeps its loss until its next call
+    assert len(other.losses) == 1
+    model = _stochastic()
+    model(X)
+    model(X)
+    assert model.compiled_call is True and _runner(model).traces == 1

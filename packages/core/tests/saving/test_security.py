@@ -46,7 +46,8 @@ def sentinel(*args, **kwargs):  # never registered: a config naming it must not 
     return args[0] if args else None
 
 
-def _recorder(event, args):
+def _recorder(event, args, _recording=_recording, AUDITED=AUDITED):  # noqa: N803
+    # (defaults bind the globals: audit hooks still run while the interpreter tears down)
     if _recording["on"] and event in (
         "marshal.loads",
         "marshal.load",

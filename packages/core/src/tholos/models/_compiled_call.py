@@ -69,7 +69,8 @@ def _make_call_fn(model: Any):
 
     def call_fn(inputs: Any, training: bool | None) -> Any:
         outputs = _layer.Layer.__call__(model, inputs, training=training)
-        if _layer._layers_with_losses:
+        # The top-level call cleared the model's losses on entry: any now were added by it.
+        if any(layer._losses for layer in model._flatten_layers()):
             model._clear_losses()
             raise CallNotCompilableError(
                 f"Model '{model.name}': a layer adds a loss in call().",
