@@ -26,6 +26,7 @@ called eagerly from then on.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from tholos import tree
@@ -47,6 +48,7 @@ def inside_step(step: Any) -> Any:
     """``step`` marked as a training-loop step: model calls made while it runs (and while a
     backend traces it) are not compiled separately, they are part of the step's own graph."""
 
+    @functools.wraps(step)  # traces and framework warnings name the step, not this wrapper
     def stepping(data: Any) -> Any:
         _in_steps[0] += 1
         try:
