@@ -25,7 +25,8 @@ from tholos_backend_jax._convert import TracedValueError
 from tholos_backend_jax.variables import (
     GrowStateError,
     TracedInitializerError,
-    recording_reads,
+    assigned_values,
+    run_bound,
 )
 
 _NOT_TRACEABLE = (
@@ -49,25 +50,14 @@ class CompiledCall:
         self._jitted: Any = None
 
     def _compile(self) -> None:
-        from tholos.backend import StatelessScope
-
         state = list(self.state or [])
         known = {id(v) for v in state}
         call_fn = self.call_fn
 
         def pure(values, inputs, training):
             self.traces += 1
-            with recording_reads() as seen:
-                with StatelessScope(list(zip(state, values))) as scope:
-                    outputs = call_fn(inputs, training)
-            extra = [var for key, var in seen.items() if key not in known]
-            if extra:  # abort this trace and retrace with the larger state
-                raise GrowStateError(extra)
-            updates = {}
-            for i, var in enumerate(state):
-                value = scope.get_update(var)
-                if value is not None:
-                    updates[i] = value
+            outputs, scope = run_bound(lambda: call_fn(inputs, training), state, values, known)
+            updates = assigned_values(scope, state)
             return outputs, updates
 
         self._jitted = jax.jit(pure, static_argnums=(2,))

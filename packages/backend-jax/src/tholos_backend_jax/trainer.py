@@ -23,7 +23,13 @@ import numpy as np
 from tholos import tree
 from tholos_backend_jax._compiled_call import compile_call
 from tholos_backend_jax._convert import to_array
-from tholos_backend_jax.variables import GrowStateError, TracedInitializerError, recording_reads
+from tholos_backend_jax.variables import (
+    GrowStateError,
+    TracedInitializerError,
+    assigned_values,
+    recording_reads,
+    run_bound,
+)
 
 
 def _is_float(x) -> bool:
@@ -107,27 +113,17 @@ class CompiledStep:
 
     # -- the pure function ----------------------------------------------------------------------
     def _pure(self, n_steps):
-        from tholos.backend import StatelessScope
-
         state = list(self.state)
         fn = self.step_fn
         donate = self.kind == "train"
 
         def pure(values, batches):
             self.traces += 1
-            with recording_reads() as seen:
-                with StatelessScope(list(zip(state, values))) as scope:
-                    outs = [fn(batch) for batch in batches]
-            extra = [var for key, var in seen.items() if key not in self._state_ids]
-            if extra:  # abort this trace (nothing runs, nothing is donated) and grow the state
-                raise GrowStateError(extra)
+            outs, scope = run_bound(
+                lambda: [fn(batch) for batch in batches], state, values, self._state_ids
+            )
             if not donate:  # only what the step assigned (metric totals, seed state)
-                updates = {}
-                for i, var in enumerate(state):
-                    value = scope.get_update(var)
-                    if value is not None:
-                        updates[i] = value
-                return outs, updates
+                return outs, assigned_values(scope, state)
             new_values = []
             for var, old in zip(state, values):
                 value = scope.get_current_value(var)

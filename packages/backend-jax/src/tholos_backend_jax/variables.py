@@ -46,6 +46,31 @@ def recording_reads() -> Iterator[dict[int, Any]]:
         _read_recorders.remove(seen)
 
 
+def run_bound(fn: Any, state: list[Any], values: list[Any], known: set[int]) -> tuple[Any, Any]:
+    """``fn()`` with the Variables ``state`` bound to ``values`` (a ``StatelessScope``), as
+    compiled functions trace it. Returns ``(fn's result, the scope)``; raises
+    :class:`GrowStateError` if ``fn`` read a variable whose id is not in ``known``."""
+    from tholos.backend import StatelessScope
+
+    with recording_reads() as seen:
+        with StatelessScope(list(zip(state, values))) as scope:
+            result = fn()
+    extra = [var for key, var in seen.items() if key not in known]
+    if extra:  # abort this trace (nothing ran, nothing was donated) and grow the state
+        raise GrowStateError(extra)
+    return result, scope
+
+
+def assigned_values(scope: Any, state: list[Any]) -> dict[int, Any]:
+    """``{index in state: new value}`` for the variables assigned inside ``scope``."""
+    updates = {}
+    for i, var in enumerate(state):
+        value = scope.get_update(var)
+        if value is not None:
+            updates[i] = value
+    return updates
+
+
 class Variable(_BaseVariable):
     def _convert_to_tensor(self, value, dtype=None):
         if isinstance(value, _BaseVariable):
