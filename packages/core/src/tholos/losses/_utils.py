@@ -31,26 +31,17 @@ def auto_name(class_name: str) -> str:
 
 def get_mask(x: Any) -> Any:
     """The Keras mask attached to ``x`` (``None`` when there is none)."""
-    try:
-        from tholos.backend import get_keras_mask
-    except ImportError:
-        return getattr(x, "_keras_mask", None)
+    from tholos.layers._masks import get_keras_mask
+
     return get_keras_mask(x)
 
 
 def set_mask(x: Any, mask: Any) -> Any:
-    """Attach ``mask`` to ``x`` when the tensor type allows it; returns ``x``."""
-    try:
-        from tholos.backend import set_keras_mask
-    except ImportError:
-        set_keras_mask = None
-    if set_keras_mask is not None:
-        set_keras_mask(x, mask)
-        return x
-    try:
-        x._keras_mask = mask
-    except AttributeError:  # e.g. numpy arrays: the caller keeps the mask separately
-        pass
+    """Attach ``mask`` to ``x`` (an attribute, or the side table for arrays that refuse
+    attributes); returns ``x``."""
+    from tholos.layers._masks import set_keras_mask
+
+    set_keras_mask(x, mask)
     return x
 
 
