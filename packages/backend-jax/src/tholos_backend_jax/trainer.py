@@ -21,6 +21,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from tholos import tree
+from tholos.trainers.epoch_iterator import is_numeric_array
 from tholos_backend_jax._compiled_call import compile_call
 from tholos_backend_jax._convert import to_array
 from tholos_backend_jax.variables import (
@@ -228,17 +229,15 @@ def compile_steps(step_fn: Callable[[Any], Any], *, kind: str, jit_compile: bool
 def _leaf_to_device(leaf: Any) -> Any:
     if leaf is None or isinstance(leaf, (np.ndarray, jax.Array)):
         return leaf
-    kind = getattr(getattr(leaf, "dtype", None), "kind", None)
-    if hasattr(leaf, "shape") and kind not in (None, "O", "U", "S", "V"):
-        return to_array(leaf)  # torch / TensorFlow / DLPack arrays
-    return leaf
+    return to_array(leaf) if is_numeric_array(leaf) else leaf  # other array types
 
 
 def to_device(batch: Any) -> Any:
     """The optional ``to_device`` hook: NumPy leaves stay NumPy arrays, because ``jax.jit``
     moves them to the default device itself (honouring ``tholos.device`` scopes, which set
     ``jax.default_device``) for a fraction of what ``jnp.asarray`` costs per leaf; other
-    arrays (torch, TensorFlow, DLPack) become JAX arrays."""
+    numeric arrays (TensorFlow tensors, Array API arrays with a NumPy-style dtype) become JAX
+    arrays, like core's ``to_backend`` would make them."""
     return tree.map_structure(_leaf_to_device, batch)
 
 

@@ -32,6 +32,7 @@ import tensorflow as tf
 
 from tholos import tree
 from tholos.errors import CallNotCompilableError
+from tholos.trainers.epoch_iterator import is_numeric_array
 from tholos_backend_tensorflow import _convert as C
 from tholos_backend_tensorflow import devices as _devices
 from tholos_backend_tensorflow import variables as _variables
@@ -254,11 +255,6 @@ def compile_steps(step_fn: Callable[[Any], Any], *, kind: str, jit_compile: bool
     return run
 
 
-def _is_numeric_array(x: Any) -> bool:
-    kind = getattr(getattr(x, "dtype", None), "kind", None)
-    return kind is not None and kind not in "OUSV"
-
-
 def to_device(batch: Any) -> Any:
     """Optional hook: NumPy leaves become tensors (under the current device scope); TF
     tensors, ``tf.data`` batches included, are kept as they are (no copy, no NumPy)."""
@@ -266,7 +262,7 @@ def to_device(batch: Any) -> Any:
     def convert(leaf):
         if isinstance(leaf, (tf.Tensor, tf.RaggedTensor, tf.SparseTensor)):
             return leaf
-        if _is_numeric_array(leaf):
+        if is_numeric_array(leaf):
             return C.convert(leaf)
         return leaf
 

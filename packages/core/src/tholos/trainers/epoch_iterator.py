@@ -21,7 +21,9 @@ from tholos import tree
 from tholos.trainers.data_adapters import DataError, get_data_adapter
 
 
-def _is_numeric_array(x: Any) -> bool:
+def is_numeric_array(x: Any) -> bool:
+    """Whether ``x`` has a NumPy-style numeric ``dtype`` (not object, string or void): the
+    batch leaves ``to_backend`` and the backends' ``to_device`` hooks convert."""
     kind = getattr(getattr(x, "dtype", None), "kind", None)
     return kind is not None and kind not in "OUSV"
 
@@ -41,7 +43,7 @@ def to_backend(batch: Any) -> Any:
     from tholos import ops
 
     return tree.map_structure(
-        lambda a: ops.convert_to_tensor(a) if _is_numeric_array(a) else a, batch
+        lambda a: ops.convert_to_tensor(a) if is_numeric_array(a) else a, batch
     )
 
 
