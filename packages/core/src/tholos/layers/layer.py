@@ -111,9 +111,10 @@ def _get_context() -> _CallContext | None:
 # Layers currently holding add_loss() losses (to clear them when a new outer call starts).
 _layers_with_losses: dict[int, Layer] = {}
 
-# Bumped whenever a change can alter what some model's call computes (a layer built, its
+# Bumped whenever a change to a *built* layer can alter what a model's call computes (its
 # trainable flag or dtype policy changed, a sub-layer attached): compiled model calls
-# (tholos.models._compiled_call) are re-traced when it moved.
+# (tholos.models._compiled_call) are re-traced when it moved. Constructing and building new
+# layers leaves it alone (a built model's call never depends on a layer not yet built).
 structure_generation = [0]
 
 
@@ -437,7 +438,8 @@ class Layer(Operation):
     # -- dtype policy ------------------------------------------------------------------------
     def _set_dtype_policy(self, policy: Any) -> None:
         policy = _policies.get(policy)
-        structure_generation[0] += 1
+        if self.__dict__.get("built"):
+            structure_generation[0] += 1
         object.__setattr__(self, "_dtype_policy", policy)
         object.__setattr__(self, "_compute_dtype", policy.compute_dtype)
 
@@ -475,7 +477,7 @@ class Layer(Operation):
             if old is not None and old is not value:
                 self._untrack(old)
             value = self._track(value)
-            if isinstance(value, (Layer, list, dict)):
+            if d.get("built") and isinstance(value, (Layer, list, dict)):
                 structure_generation[0] += 1
         object.__setattr__(self, name, value)
 
@@ -551,7 +553,8 @@ class Layer(Operation):
     @trainable.setter
     def trainable(self, value: bool) -> None:
         value = bool(value)
-        structure_generation[0] += 1
+        if self.__dict__.get("built"):
+            structure_generation[0] += 1
         object.__setattr__(self, "_trainable", value)
         for v in self._trainable_variables:
             v.trainable = value
@@ -855,7 +858,6 @@ class Layer(Operation):
             finally:
                 object.__setattr__(self, "_building", False)
         object.__setattr__(self, "built", True)
-        structure_generation[0] += 1
         object.__setattr__(self, "_build_shapes_dict", shapes)
         if self._initial_weights is not None:
             self.set_weights(self._initial_weights)

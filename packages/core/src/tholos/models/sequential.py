@@ -81,7 +81,8 @@ class Sequential(Model):
                 hint="Pass name=... to the layer.",
             )
         self._layers.append(layer)
-        bump_structure_generation()
+        if self.built:  # a compiled call of this model must see the new layer list
+            bump_structure_generation()
         if rebuild:
             self._maybe_rebuild()
         else:
@@ -96,7 +97,8 @@ class Sequential(Model):
                 received="none",
             )
         layer = self._layers.pop()
-        bump_structure_generation()
+        if self.built:  # a compiled call of this model must see the new layer list
+            bump_structure_generation()
         if rebuild:
             self._maybe_rebuild()
         else:
@@ -108,7 +110,6 @@ class Sequential(Model):
         object.__setattr__(self, "built", False)
 
     def _maybe_rebuild(self) -> None:
-        bump_structure_generation()
         self._reset_graph()
         if len(self._layers) < 1:
             return
