@@ -197,3 +197,14 @@ def test_losses_left_by_another_model_do_not_block_compiling(backend):
     model(X)
     model(X)
     assert model.compiled_call is True and _runner(model).traces == 1
+
+
+def test_building_other_models_keeps_the_compiled_call(backend, tmp_path):
+    model = _stochastic()
+    model(X)
+    runner = _runner(model)
+    other = tholos.Sequential([layers.Input((6,)), layers.Dense(5)])
+    other(X)
+    model.save(tmp_path / "m.keras")  # the saving pass constructs throwaway layers
+    model(X)
+    assert _runner(model) is runner and runner.traces == 1
