@@ -92,7 +92,8 @@ def _make_call_fn(model: Any):
 
 def _runner(model: Any) -> Any:
     """The backend's compiled runner for ``model`` (cached per backend and per structure
-    generation: a layer built, a ``trainable`` flag flipped... re-traces), or ``_EAGER``."""
+    generation: a built layer's ``trainable`` flag flipped, ``Sequential.add``... re-traces),
+    or ``_EAGER``."""
     from tholos.backend._state import current
 
     backend = current()
